@@ -1,0 +1,284 @@
+"""The pipeline's one configuration: `pipeline.toml` read into typed, validated settings.
+
+The CDK app and the local runtime call `load_config(env)`; the Lambda and the Glue job receive the values
+they need as environment variables and job arguments derived from it, never as second copies.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+CONFIG_FILE = Path(__file__).with_name("pipeline.toml")
+
+API_MODES = ("development", "extended")
+USER_SOURCES = ("recently_played", "top_tracks", "top_artists", "saved_tracks", "user_playlists")
+TIME_RANGES = ("short_term", "medium_term", "long_term")
+SEARCH_TYPES = ("track", "artist", "album", "playlist")
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or wrong; the message names the key and the fix."""
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    bucket_name_pattern: str
+    raw_infrequent_access_after_days: int
+    raw_archive_after_days: int
+    quarantine_expire_after_days: int
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    minute: str
+    hour: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ExtractConfig:
+    api_mode: str
+    concurrency: int
+    budget_margin_seconds: int
+    lambda_memory_mb: int
+    lambda_timeout_seconds: int
+    max_attempts: int
+    backoff_base_seconds: float
+    backoff_cap_seconds: float
+    request_timeout_seconds: float
+
+
+@dataclass(frozen=True)
+class SourcesConfig:
+    user: tuple[str, ...]
+    top_time_ranges: tuple[str, ...]
+    playlist_ids: tuple[str, ...]
+    artist_ids: tuple[str, ...]
+    album_ids: tuple[str, ...]
+    search_queries: tuple[str, ...]
+    search_types: tuple[str, ...]
+    search_max_pages: int
+    enrich: bool
+
+
+@dataclass(frozen=True)
+class SecretsConfig:
+    client: str
+    user_token: str
+    snowflake: str
+
+
+@dataclass(frozen=True)
+class GlueConfig:
+    version: str
+    spark_version: str
+    worker_type: str
+    workers: int
+    flex: bool
+    timeout_minutes: int
+    max_concurrent_runs: int
+    job_name: str
+
+
+@dataclass(frozen=True)
+class SnowflakeConfig:
+    database: str
+    landing_schema: str
+    core_schema: str
+    reporting_schema: str
+    warehouse: str
+    warehouse_size: str
+    loader_role: str
+    bi_role: str
+    storage_integration: str
+    stage: str
+    file_format: str
+    error_integration: str
+    storage_role_name: str
+    merge_task_schedule_minutes: int
+
+
+@dataclass(frozen=True)
+class MonitoringConfig:
+    alarm_email: str
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    env: str
+    project: str
+    account: str | None
+    region: str | None
+    storage: StorageConfig
+    schedule: ScheduleConfig
+    extract: ExtractConfig
+    sources: SourcesConfig
+    secrets: SecretsConfig
+    glue: GlueConfig
+    snowflake: SnowflakeConfig
+    monitoring: MonitoringConfig
+
+    def bucket_name(self, purpose: str, account: str | None = None, region: str | None = None) -> str:
+        """`purpose` is "raw", "processed" or "logs"; account/region default to the environment's own."""
+        return self.storage.bucket_name_pattern.format(
+            project=self.project,
+            env=self.env,
+            purpose=purpose,
+            account=account or self.account,
+            region=region or self.region,
+        )
+
+    def secret_name(self, which: str) -> str:
+        """`which` is "client", "user_token" or "snowflake"."""
+        return getattr(self.secrets, which).format(env=self.env)
+
+    @property
+    def storage_role_name(self) -> str:
+        return self.snowflake.storage_role_name.format(env=self.env)
+
+    @property
+    def schedule_cron(self) -> dict[str, str]:
+        """The schedule as EventBridge cron fields (UTC)."""
+        return {"minute": self.schedule.minute, "hour": self.schedule.hour}
+
+    @property
+    def glue_job_name(self) -> str:
+        return f"{self.project}-{self.env}-{self.glue.job_name}"
+
+
+_SECTIONS: dict[str, type] = {
+    "storage": StorageConfig,
+    "schedule": ScheduleConfig,
+    "extract": ExtractConfig,
+    "sources": SourcesConfig,
+    "secrets": SecretsConfig,
+    "glue": GlueConfig,
+    "snowflake": SnowflakeConfig,
+    "monitoring": MonitoringConfig,
+}
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _typed_section(name: str, cls: type, values: dict[str, Any]) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ConfigError(
+            f"[{name}] has unknown key {unknown[0]!r} in {CONFIG_FILE.name}; known keys: {', '.join(known)}"
+        )
+    missing = sorted(set(known) - set(values))
+    if missing:
+        raise ConfigError(f"[{name}] is missing key {missing[0]!r} in {CONFIG_FILE.name}; add it to the defaults")
+    converted: dict[str, Any] = {}
+    for key, field in known.items():
+        value = values[key]
+        expected = field.type
+        if expected.startswith("tuple"):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"[{name}] {key} must be a list of strings, got {value!r}")
+            value = tuple(value)
+        elif expected == "bool":
+            if not isinstance(value, bool):
+                raise ConfigError(f"[{name}] {key} must be true or false, got {value!r}")
+        elif expected == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ConfigError(f"[{name}] {key} must be a whole number, got {value!r}")
+        elif expected == "float":
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ConfigError(f"[{name}] {key} must be a number, got {value!r}")
+            value = float(value)
+        elif expected == "str" and not isinstance(value, str):
+            raise ConfigError(f"[{name}] {key} must be a string, got {value!r}")
+        converted[key] = value
+    return cls(**converted)
+
+
+def _validate(config: PipelineConfig) -> None:
+    extract, sources = config.extract, config.sources
+    if extract.api_mode not in API_MODES:
+        raise ConfigError(f"[extract] api_mode is {extract.api_mode!r}; use one of: {', '.join(API_MODES)}")
+    if not 1 <= extract.concurrency <= 16:
+        raise ConfigError(f"[extract] concurrency is {extract.concurrency}; use a number from 1 to 16")
+    if not 1 <= extract.max_attempts <= 10:
+        raise ConfigError(f"[extract] max_attempts is {extract.max_attempts}; use a number from 1 to 10")
+    if not 60 <= extract.lambda_timeout_seconds <= 900:
+        raise ConfigError(
+            f"[extract] lambda_timeout_seconds is {extract.lambda_timeout_seconds}; Lambda allows 60 to 900"
+        )
+    if extract.budget_margin_seconds >= extract.lambda_timeout_seconds:
+        raise ConfigError("[extract] budget_margin_seconds must be smaller than lambda_timeout_seconds")
+    for source in sources.user:
+        if source not in USER_SOURCES:
+            raise ConfigError(f"[sources] user has unknown source {source!r}; known sources: {', '.join(USER_SOURCES)}")
+    for time_range in sources.top_time_ranges:
+        if time_range not in TIME_RANGES:
+            raise ConfigError(f"[sources] top_time_ranges has {time_range!r}; use: {', '.join(TIME_RANGES)}")
+    for search_type in sources.search_types:
+        if search_type not in SEARCH_TYPES:
+            raise ConfigError(f"[sources] search_types has {search_type!r}; use: {', '.join(SEARCH_TYPES)}")
+    for key in ("playlist_ids", "artist_ids", "album_ids"):
+        for entity_id in getattr(sources, key):
+            if not entity_id.isalnum():
+                raise ConfigError(
+                    f"[sources] {key} has {entity_id!r}; give the bare base-62 id (no 'spotify:' prefix or URL)"
+                )
+    if not sources.user and not (
+        sources.playlist_ids or sources.artist_ids or sources.album_ids or sources.search_queries
+    ):
+        raise ConfigError("[sources] selects nothing to extract; list user sources or catalog ids")
+    if config.glue.workers < 2:
+        raise ConfigError(f"[glue] workers is {config.glue.workers}; Glue needs at least 2")
+    if config.glue.flex and config.glue.worker_type not in ("G.1X", "G.2X"):
+        raise ConfigError("[glue] flex execution needs worker_type G.1X or G.2X")
+    if config.account and config.region:
+        for purpose in ("raw", "processed", "logs"):
+            name = config.bucket_name(purpose)
+            if len(name) > 63:
+                raise ConfigError(
+                    f"bucket name {name!r} is {len(name)} characters (S3 allows 63); shorten `project`"
+                )
+
+
+def load_config(
+    env: str,
+    overrides: dict[str, Any] | None = None,
+    config_file: Path = CONFIG_FILE,
+) -> PipelineConfig:
+    """Read `config_file`, apply the `[env.<env>]` table and then `overrides` (tests, local options)."""
+    try:
+        raw = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file {config_file} is missing; restore it from git") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{config_file.name} is not valid TOML ({error}); fix the line it names") from None
+    environments = raw.pop("env", {})
+    if env not in environments:
+        raise ConfigError(
+            f"environment {env!r} is not in {config_file.name}; use one of: {', '.join(environments)}"
+        )
+    merged = _merge(_merge(raw, environments[env]), overrides or {})
+    try:
+        sections = {name: _typed_section(name, cls, merged.pop(name, {})) for name, cls in _SECTIONS.items()}
+        project = merged.pop("project")
+    except KeyError as error:
+        raise ConfigError(f"{config_file.name} is missing the top-level key {error}") from None
+    account = merged.pop("account", None)
+    region = merged.pop("region", None)
+    if merged:
+        raise ConfigError(f"{config_file.name} has unknown top-level key {sorted(merged)[0]!r}")
+    config = PipelineConfig(env=env, project=project, account=account, region=region, **sections)
+    _validate(config)
+    return config

@@ -1,0 +1,10 @@
+"""Contracts between the pipeline's stages, each defined once and read by producer, consumer and tests.
+
+- `raw_zone`: raw bucket layout and the page envelope (extract -> transform)
+- `manifest`: the run manifest that starts a transform (extract -> transform)
+- `processed_zone`: processed bucket layout, quarantine and run report (transform -> warehouse)
+- `model`: the analytic model's tables, columns and keys (transform -> warehouse -> Power BI)
+- `events`: the event patterns and notification filters that connect the stages (stacks and local runtime)
+
+Standard library only: this package ships inside the Lambda bundle and the Glue job.
+"""

@@ -1,0 +1,30 @@
+"""The events that connect the stages, shared by the stacks (deployed) and the local runtime (emulated).
+
+- A `_manifest.json` created in the raw bucket -> EventBridge rule -> transform (Glue via Step Functions).
+- A `.parquet` file created under `model/<table>/` in the processed bucket -> that table's Snowpipe queue.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracts.model import TABLES
+from contracts.processed_zone import MODEL_FILE_SUFFIX, model_table_prefix
+from contracts.raw_zone import MANIFEST_NAME, RAW_ROOT
+
+
+def manifest_created_pattern(raw_bucket_name: str) -> dict[str, Any]:
+    """EventBridge pattern matching a new manifest in the raw bucket (S3 EventBridge notifications on)."""
+    return {
+        "source": ["aws.s3"],
+        "detail-type": ["Object Created"],
+        "detail": {
+            "bucket": {"name": [raw_bucket_name]},
+            "object": {"key": [{"wildcard": f"{RAW_ROOT}/*/{MANIFEST_NAME}"}]},
+        },
+    }
+
+
+def pipe_notification_filters() -> dict[str, dict[str, str]]:
+    """Per model table, the S3 notification filter of its pipe: {table: {"prefix": ..., "suffix": ...}}."""
+    return {t.name: {"prefix": model_table_prefix(t.name), "suffix": MODEL_FILE_SUFFIX} for t in TABLES}

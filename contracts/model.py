@@ -1,0 +1,257 @@
+"""The analytic model: every table, column, type and natural key, defined once.
+
+Producer: `glue_jobs` (writes one Parquet dataset per table). Consumers: `snowflake_sql` (landing and final
+tables must have exactly these columns; a test checks it), `powerbi` (through the reporting views), the local
+runtime and tests. Pure standard library.
+
+Types are a small neutral vocabulary; `SNOWFLAKE_TYPES` maps them to the warehouse, and the Glue job maps them
+to Spark types. Timestamps are UTC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TYPES = ("string", "int", "long", "double", "boolean", "date", "timestamp", "array<string>")
+
+SNOWFLAKE_TYPES = {
+    "string": "VARCHAR",
+    "int": "NUMBER(10,0)",
+    "long": "NUMBER(19,0)",
+    "double": "FLOAT",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP_NTZ",
+    "array<string>": "ARRAY",
+}
+
+# How the warehouse folds a newly loaded row into the final table (see snowflake_sql/):
+UPSERT = "upsert"  # one row per key; the row of the latest run wins
+REPLACE_SNAPSHOT = "replace_snapshot"  # the latest run's rows replace all rows of the same snapshot group
+INSERT_NEW = "insert_new"  # an event: inserted once, never updated
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+    nullable: bool = True
+
+    def __post_init__(self) -> None:
+        if self.type not in TYPES:
+            raise ValueError(f"column {self.name}: unknown type {self.type!r}; use one of {TYPES}")
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    merge: str
+    # For REPLACE_SNAPSHOT: the columns that identify one snapshot group (a subset of the key).
+    snapshot_group: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+
+def _key(name: str, type_: str, description: str) -> Column:
+    return Column(name, type_, description, nullable=False)
+
+
+# Every row of every table says where it came from.
+LINEAGE = (
+    _key("run_id", "string", "Extraction run that fetched the record"),
+    _key("ingest_date", "date", "Day of that run (UTC); also the snapshot date of the output partition"),
+    _key("source_file", "string", "Raw page file the record was read from"),
+)
+
+DIM_TRACK = Table(
+    "dim_track",
+    "One row per track seen in any source.",
+    (
+        _key("track_id", "string", "Spotify track id"),
+        Column("track_name", "string", "Track title"),
+        Column("duration_ms", "long", "Duration in milliseconds"),
+        Column("explicit", "boolean", "Explicit lyrics"),
+        Column("isrc", "string", "International Standard Recording Code"),
+        Column("album_id", "string", "Album the track belongs to"),
+        Column("disc_number", "int", "Disc number on the album"),
+        Column("track_number", "int", "Position on the disc"),
+        Column("popularity", "int", "0-100; null where the API no longer returns it"),
+        *LINEAGE,
+    ),
+    key=("track_id",),
+    merge=UPSERT,
+)
+
+DIM_ALBUM = Table(
+    "dim_album",
+    "One row per album seen in any source; full details once enriched.",
+    (
+        _key("album_id", "string", "Spotify album id"),
+        Column("album_name", "string", "Album title"),
+        Column("album_type", "string", "album, single or compilation"),
+        Column("release_date", "string", "Release date as given: YYYY, YYYY-MM or YYYY-MM-DD"),
+        Column("release_date_precision", "string", "year, month or day"),
+        Column("release_year", "int", "Year part of the release date"),
+        Column("total_tracks", "int", "Number of tracks"),
+        Column("label", "string", "Record label; null where the API no longer returns it"),
+        Column("image_url", "string", "Largest cover image"),
+        *LINEAGE,
+    ),
+    key=("album_id",),
+    merge=UPSERT,
+)
+
+DIM_ARTIST = Table(
+    "dim_artist",
+    "One row per artist seen in any source; full details once enriched.",
+    (
+        _key("artist_id", "string", "Spotify artist id"),
+        Column("artist_name", "string", "Artist name"),
+        Column("genres", "array<string>", "Genres; null where unknown"),
+        Column("followers", "long", "Follower count; null where the API no longer returns it"),
+        Column("popularity", "int", "0-100; null where the API no longer returns it"),
+        Column("image_url", "string", "Largest artist image"),
+        *LINEAGE,
+    ),
+    key=("artist_id",),
+    merge=UPSERT,
+)
+
+BRIDGE_TRACK_ARTIST = Table(
+    "bridge_track_artist",
+    "Every artist of a track with its position (0 = main artist).",
+    (
+        _key("track_id", "string", "Track"),
+        _key("artist_id", "string", "Artist"),
+        _key("artist_position", "int", "Position in the track's artist list, from 0"),
+        *LINEAGE,
+    ),
+    key=("track_id", "artist_id"),
+    merge=UPSERT,
+)
+
+BRIDGE_ALBUM_ARTIST = Table(
+    "bridge_album_artist",
+    "Every artist of an album with its position (0 = main artist).",
+    (
+        _key("album_id", "string", "Album"),
+        _key("artist_id", "string", "Artist"),
+        _key("artist_position", "int", "Position in the album's artist list, from 0"),
+        *LINEAGE,
+    ),
+    key=("album_id", "artist_id"),
+    merge=UPSERT,
+)
+
+DIM_PLAYLIST = Table(
+    "dim_playlist",
+    "One row per playlist read (the user's own and catalog playlists).",
+    (
+        _key("playlist_id", "string", "Spotify playlist id"),
+        Column("playlist_name", "string", "Playlist name"),
+        Column("owner_id", "string", "Owner's user id"),
+        Column("owner_name", "string", "Owner's display name"),
+        Column("description", "string", "Description"),
+        Column("is_public", "boolean", "Public playlist"),
+        Column("is_collaborative", "boolean", "Collaborative playlist"),
+        Column("snapshot_id", "string", "Version of the playlist when read"),
+        Column("total_items", "int", "Number of items when read"),
+        *LINEAGE,
+    ),
+    key=("playlist_id",),
+    merge=UPSERT,
+)
+
+FACT_PLAYLIST_ITEM = Table(
+    "fact_playlist_item",
+    "The items of each playlist on each snapshot date.",
+    (
+        _key("snapshot_date", "date", "Day the playlist was read"),
+        _key("playlist_id", "string", "Playlist"),
+        _key("position", "int", "Position in the playlist, from 0"),
+        _key("item_type", "string", "track or episode"),
+        Column("track_id", "string", "Track, when the item is a track"),
+        Column("episode_id", "string", "Episode, when the item is an episode"),
+        Column("added_at", "timestamp", "When the item was added; null on very old playlists"),
+        Column("added_by", "string", "User id who added it; null on very old playlists"),
+        *LINEAGE,
+    ),
+    key=("snapshot_date", "playlist_id", "position"),
+    merge=REPLACE_SNAPSHOT,
+    snapshot_group=("snapshot_date", "playlist_id"),
+)
+
+FACT_PLAY = Table(
+    "fact_play",
+    "Recently played tracks; one row per play.",
+    (
+        _key("played_at", "timestamp", "When the play started (UTC)"),
+        _key("track_id", "string", "Track played"),
+        Column("context_type", "string", "playlist, album, artist or null"),
+        Column("context_uri", "string", "URI of the context, or null"),
+        *LINEAGE,
+    ),
+    key=("played_at", "track_id"),
+    merge=INSERT_NEW,
+)
+
+FACT_TOP_ITEM = Table(
+    "fact_top_item",
+    "The user's top tracks and artists per time range on each snapshot date.",
+    (
+        _key("snapshot_date", "date", "Day the list was read"),
+        _key("time_range", "string", "short_term, medium_term or long_term"),
+        _key("item_type", "string", "track or artist"),
+        _key("rank", "int", "1 = top"),
+        _key("item_id", "string", "Track or artist id"),
+        *LINEAGE,
+    ),
+    key=("snapshot_date", "time_range", "item_type", "rank"),
+    merge=REPLACE_SNAPSHOT,
+    snapshot_group=("snapshot_date", "time_range", "item_type"),
+)
+
+FACT_SAVED_TRACK = Table(
+    "fact_saved_track",
+    "Tracks saved in the user's library.",
+    (
+        _key("track_id", "string", "Saved track"),
+        _key("saved_at", "timestamp", "When it was saved"),
+        *LINEAGE,
+    ),
+    key=("track_id", "saved_at"),
+    merge=UPSERT,
+)
+
+TABLES: tuple[Table, ...] = (
+    DIM_TRACK,
+    DIM_ALBUM,
+    DIM_ARTIST,
+    BRIDGE_TRACK_ARTIST,
+    BRIDGE_ALBUM_ARTIST,
+    DIM_PLAYLIST,
+    FACT_PLAYLIST_ITEM,
+    FACT_PLAY,
+    FACT_TOP_ITEM,
+    FACT_SAVED_TRACK,
+)
+TABLES_BY_NAME = {t.name: t for t in TABLES}
+
+
+def table(name: str) -> Table:
+    try:
+        return TABLES_BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"unknown model table {name!r}; known: {', '.join(TABLES_BY_NAME)}") from None

@@ -1,0 +1,63 @@
+"""The processed zone: where the transform writes the model, the quarantine and its run report.
+
+Producer: `glue_jobs`. Consumers: `snowflake_sql` (the stage and one pipe per model table, notified on
+`model/<table>/` and the `.parquet` suffix), the stacks (notification filters), the local runtime, tests.
+
+    s3://<processed>/model/<table>/snapshot_date=YYYY-MM-DD/run_id=<id>/part-*.parquet
+    s3://<processed>/quarantine/<table>/snapshot_date=YYYY-MM-DD/run_id=<id>/part-*.parquet
+    s3://<processed>/reports/snapshot_date=YYYY-MM-DD/run_id=<id>/run_report.json
+
+A partition holds the output of one extraction run; a retried or repeated job overwrites its own partition.
+The partition values are also columns inside the files (`ingest_date`, `run_id`), because Snowpipe loads a
+file's columns, not its path.
+
+Quarantine rows: `table_name`, `rule` (the data-quality rule that failed), `record` (the offending record as
+JSON text), `run_id`, `ingest_date`, `source_file`.
+
+The run report counts, per model table, the records read, written, quarantined and dropped by a documented
+rule, so that `input == output + quarantined + sum(dropped)`:
+
+    {"run_id": "...", "ingest_date": "...", "manifest": "<uri>", "status": "complete",
+     "tables": {"dim_track": {"input": 120, "output": 118, "quarantined": 1,
+                              "dropped": {"duplicate_key": 1}}, ...},
+     "pages": {"read": 40, "malformed": 0}}
+"""
+
+from __future__ import annotations
+
+MODEL_PREFIX = "model"
+QUARANTINE_PREFIX = "quarantine"
+REPORTS_PREFIX = "reports"
+MODEL_FILE_SUFFIX = ".parquet"
+RUN_REPORT_NAME = "run_report.json"
+
+QUARANTINE_COLUMNS = ("table_name", "rule", "record", "run_id", "ingest_date", "source_file")
+
+
+def partition_path(ingest_date: str, run_id: str) -> str:
+    return f"snapshot_date={ingest_date}/run_id={run_id}"
+
+
+def model_table_prefix(table_name: str) -> str:
+    """The key prefix a table's pipe is notified on."""
+    return f"{MODEL_PREFIX}/{table_name}/"
+
+
+def model_partition_prefix(table_name: str, ingest_date: str, run_id: str) -> str:
+    return f"{model_table_prefix(table_name)}{partition_path(ingest_date, run_id)}/"
+
+
+def quarantine_partition_prefix(table_name: str, ingest_date: str, run_id: str) -> str:
+    return f"{QUARANTINE_PREFIX}/{table_name}/{partition_path(ingest_date, run_id)}/"
+
+
+def run_report_key(ingest_date: str, run_id: str) -> str:
+    return f"{REPORTS_PREFIX}/{partition_path(ingest_date, run_id)}/{RUN_REPORT_NAME}"
+
+
+def table_of_model_key(key: str) -> str:
+    """`model/dim_track/snapshot_date=.../part-0.parquet` -> `dim_track`; ValueError if not a model key."""
+    parts = key.split("/")
+    if len(parts) < 3 or parts[0] != MODEL_PREFIX:
+        raise ValueError(f"{key!r} is not a model key; expected {MODEL_PREFIX}/<table>/...")
+    return parts[1]

@@ -1,0 +1,114 @@
+"""The raw zone: where the extraction writes API pages, and what one line of a page file holds.
+
+Producer: `lambda_src/extract`. Consumers: `glue_jobs` (reads the files a manifest lists), the local runtime
+and the stacks (the manifest suffix the transform trigger filters on). Pure standard library, so it ships
+unchanged in the Lambda bundle and the Glue job.
+
+Layout (one run of one day):
+
+    s3://<raw>/spotify/ingest_date=YYYY-MM-DD/run_id=<run_id>/<source>/part-NNNNN.jsonl.gz
+    s3://<raw>/spotify/ingest_date=YYYY-MM-DD/run_id=<run_id>/_manifest.json   (written last)
+    s3://<raw>/spotify/_state/extract_state.json                                 (cursors, known ids)
+
+Each line of a page file is one API response page, unmodified, wrapped in an envelope:
+
+    {"source": "playlist_items", "entity_id": "<playlist id or null>",
+     "request": {"method": "GET", "endpoint": "/v1/playlists/{playlist_id}/items",
+                 "url": "<absolute url>", "params": {...}},
+     "status": 200, "fetched_at": "2026-11-24T06:15:03.123Z", "api_mode": "development",
+     "response": {...the JSON body as received...},
+     "response_text": null}
+
+`response` is null and `response_text` holds the body as text when the body was not valid JSON; the
+transform quarantines such a line instead of losing it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+RAW_ROOT = "spotify"
+MANIFEST_NAME = "_manifest.json"
+STATE_KEY = f"{RAW_ROOT}/_state/extract_state.json"
+PAGE_FILE_SUFFIX = ".jsonl.gz"
+# Lines per page file before the writer starts the next part; keeps a part a few MB at most.
+PAGES_PER_FILE = 500
+
+
+class Source:
+    """Source names: the folder of a page file and the `source` field of its envelope lines."""
+
+    RECENTLY_PLAYED = "recently_played"  # /me/player/recently-played, cursor paging of play history
+    TOP_TRACKS = "top_tracks"  # /me/top/tracks, params.time_range
+    TOP_ARTISTS = "top_artists"  # /me/top/artists, params.time_range
+    SAVED_TRACKS = "saved_tracks"  # /me/tracks
+    USER_PLAYLISTS = "user_playlists"  # /me/playlists, simplified playlist objects
+    PLAYLISTS = "playlists"  # /playlists/{id}, one full playlist object per line
+    PLAYLIST_ITEMS = "playlist_items"  # /playlists/{id}/items (or the legacy /tracks), entity_id = playlist id
+    ARTISTS = "artists"  # /artists?ids= batch body {"artists": [...]} or one /artists/{id} object
+    ALBUMS = "albums"  # /albums?ids= batch body {"albums": [...]} or one /albums/{id} object
+    ALBUM_TRACKS = "album_tracks"  # /albums/{id}/tracks pages beyond the album's embedded first page
+    SEARCH = "search"  # /search, body keyed by type: {"tracks": paging, "artists": paging, ...}
+
+    ALL = (
+        RECENTLY_PLAYED,
+        TOP_TRACKS,
+        TOP_ARTISTS,
+        SAVED_TRACKS,
+        USER_PLAYLISTS,
+        PLAYLISTS,
+        PLAYLIST_ITEMS,
+        ARTISTS,
+        ALBUMS,
+        ALBUM_TRACKS,
+        SEARCH,
+    )
+
+
+ENVELOPE_FIELDS = ("source", "entity_id", "request", "status", "fetched_at", "api_mode", "response", "response_text")
+
+_RUN_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$")
+_RUN_PREFIX = re.compile(
+    rf"^{RAW_ROOT}/ingest_date=(?P<ingest_date>\d{{4}}-\d{{2}}-\d{{2}})/run_id=(?P<run_id>[^/]+)/"
+)
+
+
+@dataclass(frozen=True)
+class RunLocation:
+    """Where one extraction run lives in the raw bucket."""
+
+    ingest_date: date
+    run_id: str
+
+    @property
+    def prefix(self) -> str:
+        return f"{RAW_ROOT}/ingest_date={self.ingest_date.isoformat()}/run_id={self.run_id}/"
+
+    @property
+    def manifest_key(self) -> str:
+        return self.prefix + MANIFEST_NAME
+
+    def page_file_key(self, source: str, part: int) -> str:
+        if source not in Source.ALL:
+            raise ValueError(f"unknown raw source {source!r}; known: {', '.join(Source.ALL)}")
+        return f"{self.prefix}{source}/part-{part:05d}{PAGE_FILE_SUFFIX}"
+
+    @classmethod
+    def from_key(cls, key: str) -> RunLocation:
+        """The run a raw key belongs to; raises ValueError naming the key if it is not in the layout."""
+        match = _RUN_PREFIX.match(key)
+        if not match:
+            raise ValueError(
+                f"{key!r} is not a raw-zone key; expected {RAW_ROOT}/ingest_date=YYYY-MM-DD/run_id=<id>/..."
+            )
+        return cls(date.fromisoformat(match["ingest_date"]), match["run_id"])
+
+
+def new_run_id(started_at_utc: str, random_hex: str) -> str:
+    """`20261124T061503Z-1a2b3c4d`: sortable by start time, unique by the random suffix."""
+    run_id = f"{started_at_utc}-{random_hex}"
+    if not _RUN_ID.match(run_id):
+        raise ValueError(f"run id {run_id!r} does not match YYYYMMDDTHHMMSSZ-<8 hex>")
+    return run_id
