@@ -247,9 +247,7 @@ def _validate(config: PipelineConfig) -> None:
         for purpose in ("raw", "processed", "logs"):
             name = config.bucket_name(purpose)
             if len(name) > 63:
-                raise ConfigError(
-                    f"bucket name {name!r} is {len(name)} characters (S3 allows 63); shorten `project`"
-                )
+                raise ConfigError(f"bucket name {name!r} is {len(name)} characters (S3 allows 63); shorten `project`")
 
 
 def load_config(
@@ -266,9 +264,7 @@ def load_config(
         raise ConfigError(f"{config_file.name} is not valid TOML ({error}); fix the line it names") from None
     environments = raw.pop("env", {})
     if env not in environments:
-        raise ConfigError(
-            f"environment {env!r} is not in {config_file.name}; use one of: {', '.join(environments)}"
-        )
+        raise ConfigError(f"environment {env!r} is not in {config_file.name}; use one of: {', '.join(environments)}")
     merged = _merge(_merge(raw, environments[env]), overrides or {})
     try:
         sections = {name: _typed_section(name, cls, merged.pop(name, {})) for name, cls in _SECTIONS.items()}

@@ -70,9 +70,7 @@ class Source:
 ENVELOPE_FIELDS = ("source", "entity_id", "request", "status", "fetched_at", "api_mode", "response", "response_text")
 
 _RUN_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$")
-_RUN_PREFIX = re.compile(
-    rf"^{RAW_ROOT}/ingest_date=(?P<ingest_date>\d{{4}}-\d{{2}}-\d{{2}})/run_id=(?P<run_id>[^/]+)/"
-)
+_RUN_PREFIX = re.compile(rf"^{RAW_ROOT}/ingest_date=(?P<ingest_date>\d{{4}}-\d{{2}}-\d{{2}})/run_id=(?P<run_id>[^/]+)/")
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ import pytest
 # set before any test module creates one.
 os.environ.update(
     AWS_ACCESS_KEY_ID="testing",
-    AWS_SECRET_ACCESS_KEY="testing",  # noqa: S105 - not a secret, moto accepts anything
-    AWS_SECURITY_TOKEN="testing",  # noqa: S105
-    AWS_SESSION_TOKEN="testing",  # noqa: S105
+    AWS_SECRET_ACCESS_KEY="testing",  # not a secret: moto accepts anything
+    AWS_SECURITY_TOKEN="testing",
+    AWS_SESSION_TOKEN="testing",
     AWS_DEFAULT_REGION="us-east-1",
     JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="20",
 )

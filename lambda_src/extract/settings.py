@@ -1,0 +1,165 @@
+"""The extraction Lambda's settings: environment variables, named once, validated once into a typed object.
+
+The CDK stack and the local runtime both build the environment with `environment_from_config`, so the Lambda
+never reads the configuration file and no variable name is spelled twice. No secret value is ever an
+environment variable: only the names of the Secrets Manager secrets are.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+ENV_RAW_BUCKET = "RAW_BUCKET"
+ENV_API_MODE = "SPOTIFY_API_MODE"
+ENV_SOURCES = "SPOTIFY_SOURCES"
+ENV_CONCURRENCY = "SPOTIFY_CONCURRENCY"
+ENV_CLIENT_SECRET_ID = "SPOTIFY_CLIENT_SECRET_ID"
+ENV_USER_TOKEN_SECRET_ID = "SPOTIFY_USER_TOKEN_SECRET_ID"
+ENV_BUDGET_MARGIN = "BUDGET_MARGIN_SECONDS"
+ENV_RETRY = "SPOTIFY_RETRY"
+# Where the API lives. Unset in AWS (the real Spotify); the local runtime points them at the fake server,
+# the way AWS_ENDPOINT_URL points boto3 at moto.
+ENV_API_URL = "SPOTIFY_API_URL"
+ENV_TOKEN_URL = "SPOTIFY_TOKEN_URL"
+
+DEFAULT_API_URL = "https://api.spotify.com/v1/"
+DEFAULT_TOKEN_URL = "https://accounts.spotify.com/api/token"
+
+API_MODES = ("development", "extended")
+
+
+class SettingsError(ValueError):
+    """An environment variable is missing or wrong; the message names it and the fix."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int
+    backoff_base_seconds: float
+    backoff_cap_seconds: float
+    request_timeout_seconds: float
+
+
+@dataclass(frozen=True)
+class SourceSelection:
+    """Which sources a run extracts; mirrors the [sources] table of the configuration."""
+
+    user: tuple[str, ...]
+    top_time_ranges: tuple[str, ...]
+    playlist_ids: tuple[str, ...]
+    artist_ids: tuple[str, ...]
+    album_ids: tuple[str, ...]
+    search_queries: tuple[str, ...]
+    search_types: tuple[str, ...]
+    search_max_pages: int
+    enrich: bool
+
+    def to_json(self) -> str:
+        return json.dumps({name: getattr(self, name) for name in self.__dataclass_fields__}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> SourceSelection:
+        try:
+            raw = json.loads(text)
+            return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
+        except (json.JSONDecodeError, TypeError, AttributeError) as error:
+            raise SettingsError(
+                f"{ENV_SOURCES} is not a valid source selection ({error}); redeploy so the stack rewrites it"
+            ) from None
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    raw_bucket: str
+    api_mode: str
+    sources: SourceSelection
+    concurrency: int
+    client_secret_id: str
+    user_token_secret_id: str
+    budget_margin_seconds: int
+    retry: RetryPolicy
+    api_url: str
+    token_url: str
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> ExtractSettings:
+        env = os.environ if environ is None else environ
+
+        def required(name: str) -> str:
+            value = env.get(name, "").strip()
+            if not value:
+                raise SettingsError(f"environment variable {name} is not set; deploy with the stack (or `make run`)")
+            return value
+
+        def number(name: str, kind: type) -> Any:
+            text = required(name)
+            try:
+                return kind(text)
+            except ValueError:
+                raise SettingsError(f"environment variable {name}={text!r} is not a {kind.__name__}") from None
+
+        api_mode = required(ENV_API_MODE)
+        if api_mode not in API_MODES:
+            raise SettingsError(f"{ENV_API_MODE}={api_mode!r}; use one of: {', '.join(API_MODES)}")
+        try:
+            retry = RetryPolicy(**json.loads(required(ENV_RETRY)))
+        except (json.JSONDecodeError, TypeError) as error:
+            raise SettingsError(f"{ENV_RETRY} is not a valid retry policy ({error})") from None
+        concurrency = number(ENV_CONCURRENCY, int)
+        if not 1 <= concurrency <= 16:
+            raise SettingsError(f"{ENV_CONCURRENCY}={concurrency}; use 1 to 16")
+        api_url = env.get(ENV_API_URL) or DEFAULT_API_URL
+        return cls(
+            raw_bucket=required(ENV_RAW_BUCKET),
+            api_mode=api_mode,
+            sources=SourceSelection.from_json(required(ENV_SOURCES)),
+            concurrency=concurrency,
+            client_secret_id=required(ENV_CLIENT_SECRET_ID),
+            user_token_secret_id=required(ENV_USER_TOKEN_SECRET_ID),
+            budget_margin_seconds=number(ENV_BUDGET_MARGIN, int),
+            retry=retry,
+            api_url=api_url if api_url.endswith("/") else api_url + "/",
+            token_url=env.get(ENV_TOKEN_URL) or DEFAULT_TOKEN_URL,
+        )
+
+
+def environment_from_config(
+    config: Any, raw_bucket: str, client_secret_id: str, user_token_secret_id: str
+) -> dict[str, str]:
+    """The Lambda environment for a `config.PipelineConfig` (duck-typed: the bundle does not ship `config`).
+
+    `raw_bucket` and the secret ids may be CDK tokens; they are passed through as strings.
+    """
+    sources = config.sources
+    selection = SourceSelection(
+        user=tuple(sources.user),
+        top_time_ranges=tuple(sources.top_time_ranges),
+        playlist_ids=tuple(sources.playlist_ids),
+        artist_ids=tuple(sources.artist_ids),
+        album_ids=tuple(sources.album_ids),
+        search_queries=tuple(sources.search_queries),
+        search_types=tuple(sources.search_types),
+        search_max_pages=sources.search_max_pages,
+        enrich=sources.enrich,
+    )
+    extract = config.extract
+    retry = RetryPolicy(
+        max_attempts=extract.max_attempts,
+        backoff_base_seconds=extract.backoff_base_seconds,
+        backoff_cap_seconds=extract.backoff_cap_seconds,
+        request_timeout_seconds=extract.request_timeout_seconds,
+    )
+    return {
+        ENV_RAW_BUCKET: raw_bucket,
+        ENV_API_MODE: extract.api_mode,
+        ENV_SOURCES: selection.to_json(),
+        ENV_CONCURRENCY: str(extract.concurrency),
+        ENV_CLIENT_SECRET_ID: client_secret_id,
+        ENV_USER_TOKEN_SECRET_ID: user_token_secret_id,
+        ENV_BUDGET_MARGIN: str(extract.budget_margin_seconds),
+        ENV_RETRY: json.dumps(retry.__dict__, sort_keys=True),
+    }
