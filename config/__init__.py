@@ -108,6 +108,13 @@ class MonitoringConfig:
 
 
 @dataclass(frozen=True)
+class LocalConfig:
+    fake_spotify_seed: int
+    fake_spotify_size: int
+    state_dir: str
+
+
+@dataclass(frozen=True)
 class PipelineConfig:
     env: str
     project: str
@@ -121,6 +128,7 @@ class PipelineConfig:
     glue: GlueConfig
     snowflake: SnowflakeConfig
     monitoring: MonitoringConfig
+    local: LocalConfig
 
     def bucket_name(self, purpose: str, account: str | None = None, region: str | None = None) -> str:
         """`purpose` is "raw", "processed" or "logs"; account/region default to the environment's own."""
@@ -159,6 +167,7 @@ _SECTIONS: dict[str, type] = {
     "glue": GlueConfig,
     "snowflake": SnowflakeConfig,
     "monitoring": MonitoringConfig,
+    "local": LocalConfig,
 }
 
 

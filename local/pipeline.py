@@ -1,0 +1,287 @@
+"""The local pipeline: every stage on its emulator, wired by real events, one daily run at a time.
+
+    schedule fires -> extraction handler (own process) -> raw bucket (moto) -> manifest event via EventBridge
+    -> Glue job script on local Spark (staged) -> processed bucket (moto) -> per-table S3 notification
+    -> that table's pipe COPY on the local warehouse (fakesnow) -> merge into the final tables
+
+`LocalPipeline` is what `make run` drives (local/run.py) and what the end-to-end tests drive, so a test can reach
+the fake Spotify server (faults) and the warehouse (assertions) of the very runtime users run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from config import PipelineConfig
+from contracts.manifest import Manifest
+from local.aws import LocalAws
+from local.events import EventWiring, ObjectCreated
+from local.glue_runner import JobRun, run_transform_job
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+EXTRACT_HANDLER = "extract.handler.handler"
+
+StageReporter = Callable[[str, str], Any]
+
+
+class ExtractFailed(RuntimeError):
+    """The extraction handler failed; the message carries its error and where the full log is."""
+
+
+@dataclass
+class StageTiming:
+    name: str
+    seconds: float
+    detail: str = ""
+
+
+@dataclass
+class DayResult:
+    day: date
+    extract: dict[str, Any] = field(default_factory=dict)
+    jobs: list[JobRun] = field(default_factory=list)
+    loads: list[Any] = field(default_factory=list)
+    stages: list[StageTiming] = field(default_factory=list)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(getattr(load, "rows_loaded", 0) for load in self.loads)
+
+
+def scheduled_event(config: PipelineConfig, day: date) -> dict[str, Any]:
+    """The event an EventBridge schedule delivers, for the configured time of `day` (UTC)."""
+    hour = int(config.schedule.hour) if config.schedule.hour.isdigit() else 0
+    minute = int(config.schedule.minute) if config.schedule.minute.isdigit() else 0
+    return {
+        "version": "0",
+        "id": f"local-{day.isoformat()}",
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": config.account,
+        "time": f"{day.isoformat()}T{hour:02d}:{minute:02d}:00Z",
+        "region": config.region,
+        "resources": [f"arn:aws:events:{config.region}:{config.account}:rule/{config.project}-{config.env}-daily"],
+        "detail": {},
+    }
+
+
+class LocalPipeline:
+    def __init__(
+        self,
+        config: PipelineConfig,
+        state_dir: Path,
+        log_file: Path,
+        first_day: date,
+        on_stage: StageReporter | None = None,
+    ) -> None:
+        self.config = config
+        self.state_dir = state_dir
+        self.log_file = log_file
+        self.first_day = first_day
+        self.on_stage = on_stage
+        self.raw_bucket = config.bucket_name("raw")
+        self.processed_bucket = config.bucket_name("processed")
+        self.aws = LocalAws(state_dir, region=config.region or "us-east-1", account=config.account or "123456789012")
+        self.spotify: Any = None
+        self.warehouse: Any = None
+        self.events: EventWiring | None = None
+        self.startup_seconds = 0.0
+
+    # -- life cycle -------------------------------------------------------------------------------------------
+    def __enter__(self) -> LocalPipeline:
+        started = time.perf_counter()
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        self._log_handler = logging.FileHandler(self.log_file, encoding="utf-8")
+        logging.getLogger().addHandler(self._log_handler)
+        logging.getLogger().setLevel(logging.INFO)
+        try:
+            self._start()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        self.startup_seconds = time.perf_counter() - started
+        return self
+
+    def _start(self) -> None:
+        from applier import warehouse_variables
+        from local.fake_spotify import FakeSpotify
+        from local.warehouse import LocalWarehouse
+
+        self.aws.start()
+        for bucket in (self.raw_bucket, self.processed_bucket):
+            self.aws.load_bucket(bucket)
+        self.spotify = FakeSpotify(
+            seed=self.config.local.fake_spotify_seed,
+            size=self.config.local.fake_spotify_size,
+            mode=self.config.extract.api_mode,
+            day=self.first_day,
+        ).start()
+        self.aws.load_secrets(
+            {
+                self.config.secret_name("client"): {
+                    "client_id": self.spotify.client_id,
+                    "client_secret": self.spotify.client_secret,
+                },
+                self.config.secret_name("user_token"): {
+                    "refresh_token": self.spotify.refresh_token,
+                    "scope": self.spotify.user_scope,
+                },
+            }
+        )
+        self.events = EventWiring(self.aws, self.raw_bucket, self.processed_bucket)
+        self.events.install()
+        account, region = self.aws.account, self.aws.region
+        variables = warehouse_variables(
+            self.config,
+            processed_bucket=self.processed_bucket,
+            storage_role_arn=f"arn:aws:iam::{account}:role/{self.config.storage_role_name}",
+            error_topic_arn=f"arn:aws:sns:{region}:{account}:{self.config.project}-{self.config.env}-pipe-errors",
+            error_role_arn=f"arn:aws:iam::{account}:role/{self.config.project}-{self.config.env}-pipe-errors",
+        )
+        self.warehouse = LocalWarehouse(
+            db_dir=self.state_dir / "warehouse",
+            stage_root=self.aws.bucket_dir(self.processed_bucket),
+            config=self.config,
+            variables=variables,
+        )
+        self.warehouse.apply()
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self.aws.endpoint:
+                self.aws.save_secrets([self.config.secret_name("client"), self.config.secret_name("user_token")])
+                for bucket in (self.raw_bucket, self.processed_bucket):
+                    self.aws.save_bucket(bucket)
+        finally:
+            if self.warehouse is not None:
+                self.warehouse.close()
+            if self.spotify is not None:
+                self.spotify.stop()
+            self.aws.stop()
+            logging.getLogger().removeHandler(self._log_handler)
+            self._log_handler.close()
+
+    @contextmanager
+    def _stage(self, result: DayResult, name: str) -> Iterator[StageTiming]:
+        timing = StageTiming(name, 0.0)
+        if self.on_stage:
+            self.on_stage(name, "start")
+        started = time.perf_counter()
+        try:
+            yield timing
+        finally:
+            timing.seconds = time.perf_counter() - started
+            result.stages.append(timing)
+            if self.on_stage:
+                self.on_stage(name, timing.detail)
+
+    # -- one day ----------------------------------------------------------------------------------------------
+    def run_day(self, day: date) -> DayResult:
+        result = DayResult(day)
+        self.spotify.set_day(day)
+        with self._stage(result, "extract") as stage:
+            result.extract = self.invoke_extract(scheduled_event(self.config, day))
+            stage.detail = (
+                f"{result.extract.get('status', '?')}, {sum(result.extract.get('calls', {}).values())} API calls, "
+                f"{len(result.extract.get('files', []))} raw files"
+            )
+        with self._stage(result, "transform") as stage:
+            result.jobs = self.run_transforms()
+            rows = sum(t.get("output", 0) for job in result.jobs for t in job.report.get("tables", {}).values())
+            quarantined = sum(
+                t.get("quarantined", 0) for job in result.jobs for t in job.report.get("tables", {}).values()
+            )
+            stage.detail = f"{len(result.jobs)} job run(s), {rows} rows, {quarantined} quarantined"
+        with self._stage(result, "load") as stage:
+            result.loads = self.run_pipes()
+            stage.detail = f"{len(result.loads)} file(s) through the pipes, {result.rows_loaded} rows"
+        return result
+
+    def invoke_extract(self, event: dict[str, Any]) -> dict[str, Any]:
+        """Run the extraction handler in its own process, as Lambda does, with the deployed environment."""
+        from extract.settings import ENV_API_URL, ENV_TOKEN_URL, environment_from_config
+
+        work = self.state_dir / "tmp"
+        work.mkdir(parents=True, exist_ok=True)
+        event_file, result_file = work / "event.json", work / "result.json"
+        event_file.write_text(json.dumps(event), encoding="utf-8")
+        result_file.unlink(missing_ok=True)
+        env = {
+            **os.environ,
+            **self.aws.environment(),
+            **environment_from_config(
+                self.config,
+                raw_bucket=self.raw_bucket,
+                client_secret_id=self.config.secret_name("client"),
+                user_token_secret_id=self.config.secret_name("user_token"),
+            ),
+            ENV_API_URL: self.spotify.api_url,
+            ENV_TOKEN_URL: self.spotify.token_url,
+            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "lambda_src"), str(REPO_ROOT)]),
+            "POWERTOOLS_SERVICE_NAME": "spotify-extract",
+            "POWERTOOLS_METRICS_NAMESPACE": "SpotifyPipeline",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "AWS_LAMBDA_FUNCTION_NAME": f"{self.config.project}-{self.config.env}-extract",
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "local.lambda_invoke",
+            EXTRACT_HANDLER,
+            str(event_file),
+            str(result_file),
+            str(self.config.extract.lambda_timeout_seconds),
+        ]
+        with self.log_file.open("a", encoding="utf-8") as log:
+            log.write(f"\n=== {time.strftime('%H:%M:%S')} extract {event['time']}\n")
+            log.flush()
+            subprocess.run(command, env=env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, check=False)  # noqa: S603
+        if not result_file.exists():
+            raise ExtractFailed(f"the extraction process died without a result; see {self.log_file}")
+        outcome = json.loads(result_file.read_text(encoding="utf-8"))
+        if not outcome["ok"]:
+            raise ExtractFailed(f"the extraction failed: {outcome['error']} (full log: {self.log_file})")
+        return outcome["result"]
+
+    def run_transforms(self) -> list[JobRun]:
+        """Start the job for each manifest the EventBridge rule delivered."""
+        assert self.events is not None
+        return [self.run_transform(event) for event in self.events.manifests_created()]
+
+    def run_transform(self, event: ObjectCreated) -> JobRun:
+        return run_transform_job(
+            self.aws,
+            raw_bucket=event.bucket,
+            manifest_key=event.key,
+            processed_bucket=self.processed_bucket,
+            work_dir=self.state_dir / "stage",
+            log_file=self.log_file,
+            job_name=self.config.glue_job_name,
+        )
+
+    def run_pipes(self) -> list[Any]:
+        """Deliver each notified model file to its table's pipe, then run the merges."""
+        assert self.events is not None
+        loads = []
+        for table_name, created in sorted(self.events.model_files_created().items()):
+            for obj in created:
+                self.aws.download(obj.bucket, obj.key, self.aws.bucket_dir(obj.bucket) / obj.key)
+                loads.append(self.warehouse.ingest(table_name, obj.key))
+        self.warehouse.refresh()
+        return loads
+
+    def manifest(self, key: str) -> Manifest:
+        body = self.aws.client("s3").get_object(Bucket=self.raw_bucket, Key=key)["Body"].read()
+        return Manifest.from_json(body.decode("utf-8"), where=key)
