@@ -1,0 +1,73 @@
+"""The one configuration: every environment loads, and a wrong value stops with a line naming key and fix."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from config import CONFIG_FILE, ConfigError, load_config
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("env", ["local", "dev", "prod"])
+def test_every_environment_loads(env: str) -> None:
+    config = load_config(env)
+    assert config.env == env
+    assert config.sources.user, "the default run extracts the user-scoped sources"
+
+
+def test_environment_tables_override_the_defaults() -> None:
+    assert load_config("prod").extract.lambda_timeout_seconds == 900
+    assert load_config("dev").glue.flex is True
+    assert load_config("local").glue.flex is False
+
+
+def test_bucket_names_are_unique_per_environment_and_account() -> None:
+    local = load_config("local")
+    assert local.bucket_name("raw") == "spotify-pipeline-local-raw-123456789012-us-east-1"
+    assert load_config("dev").bucket_name("raw", "111111111111", "eu-west-1") != local.bucket_name("raw")
+
+
+def test_pyspark_is_pinned_to_the_spark_of_the_glue_version() -> None:
+    # Glue 6.0 runs Spark 4.1.1: a local Spark of another version would test a different engine.
+    glue_spark = {"5.0": "3.5.4", "5.1": "3.5.6", "6.0": "4.1.1"}
+    config = load_config("prod")
+    pin = re.search(r"^pyspark==(\S+)$", (REPO_ROOT / "requirements.txt").read_text(), re.MULTILINE)
+    assert pin, "requirements.txt must pin pyspark exactly"
+    assert glue_spark[config.glue.version] == config.glue.spark_version == pin.group(1)
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"extract": {"api_mode": "basic"}}, "api_mode is 'basic'; use one of: development, extended"),
+        ({"extract": {"concurrency": 0}}, "concurrency is 0; use a number from 1 to 16"),
+        ({"extract": {"concurrency": "4"}}, "concurrency must be a whole number"),
+        ({"sources": {"user": ["top_songs"]}}, "unknown source 'top_songs'"),
+        ({"sources": {"playlist_ids": ["spotify:playlist:abc"]}}, "give the bare base-62 id"),
+        ({"sources": {"user": [], "playlist_ids": []}}, "selects nothing to extract"),
+        ({"glue": {"workers": 1}}, "Glue needs at least 2"),
+        ({"glue": {"colour": "blue"}}, "unknown key 'colour'"),
+        ({"project": "a-project-name-far-too-long-for-s3"}, "S3 allows 63"),
+    ],
+)
+def test_a_wrong_value_names_the_key_and_the_fix(override: dict, message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config("local", overrides=override)
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_an_unknown_environment_lists_the_known_ones() -> None:
+    with pytest.raises(ConfigError, match="environment 'qa' is not in pipeline.toml; use one of: local, dev, prod"):
+        load_config("qa")
+
+
+def test_a_broken_file_names_itself(tmp_path: Path) -> None:
+    broken = tmp_path / "pipeline.toml"
+    broken.write_text(CONFIG_FILE.read_text() + "\n[extract\n")
+    with pytest.raises(ConfigError, match="pipeline.toml is not valid TOML"):
+        load_config("local", config_file=broken)
