@@ -12,7 +12,8 @@ The partition values are also columns inside the files (`ingest_date`, `run_id`)
 file's columns, not its path.
 
 Quarantine rows: `table_name`, `rule` (the data-quality rule that failed), `record` (the offending record as
-JSON text), `run_id`, `ingest_date`, `source_file`.
+JSON text), `run_id`, `ingest_date`, `source_file`. Raw page lines that never became records (a body that was
+not JSON, an error page) are quarantined under the name `PAGES_QUARANTINE` instead of a table's.
 
 The run report counts, per model table, the records read, written, quarantined and dropped by a documented
 rule, so that `input == output + quarantined + sum(dropped)`:
@@ -32,6 +33,7 @@ MODEL_FILE_SUFFIX = ".parquet"
 RUN_REPORT_NAME = "run_report.json"
 
 QUARANTINE_COLUMNS = ("table_name", "rule", "record", "run_id", "ingest_date", "source_file")
+PAGES_QUARANTINE = "raw_pages"
 
 
 def partition_path(ingest_date: str, run_id: str) -> str:

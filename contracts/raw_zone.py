@@ -45,7 +45,9 @@ class Source:
     TOP_ARTISTS = "top_artists"  # /me/top/artists, params.time_range
     SAVED_TRACKS = "saved_tracks"  # /me/tracks
     USER_PLAYLISTS = "user_playlists"  # /me/playlists, simplified playlist objects
-    PLAYLISTS = "playlists"  # /playlists/{id}, one full playlist object per line
+    # /playlists/{id}, one full playlist object per line; where the token may read the items, the object embeds
+    # their first page (`items`, or the legacy `tracks`), and PLAYLIST_ITEMS holds only the pages after it.
+    PLAYLISTS = "playlists"
     PLAYLIST_ITEMS = "playlist_items"  # /playlists/{id}/items (or the legacy /tracks), entity_id = playlist id
     ARTISTS = "artists"  # /artists?ids= batch body {"artists": [...]} or one /artists/{id} object
     ALBUMS = "albums"  # /albums?ids= batch body {"albums": [...]} or one /albums/{id} object
@@ -73,6 +75,11 @@ _RUN_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$")
 _RUN_PREFIX = re.compile(rf"^{RAW_ROOT}/ingest_date=(?P<ingest_date>\d{{4}}-\d{{2}}-\d{{2}})/run_id=(?P<run_id>[^/]+)/")
 
 
+def ingest_date_prefix(ingest_date: date) -> str:
+    """The prefix of every run of one day (a backfill lists the manifests under it)."""
+    return f"{RAW_ROOT}/ingest_date={ingest_date.isoformat()}/"
+
+
 @dataclass(frozen=True)
 class RunLocation:
     """Where one extraction run lives in the raw bucket."""
@@ -82,7 +89,7 @@ class RunLocation:
 
     @property
     def prefix(self) -> str:
-        return f"{RAW_ROOT}/ingest_date={self.ingest_date.isoformat()}/run_id={self.run_id}/"
+        return f"{ingest_date_prefix(self.ingest_date)}run_id={self.run_id}/"
 
     @property
     def manifest_key(self) -> str:

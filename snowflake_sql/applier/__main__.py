@@ -1,0 +1,7 @@
+"""`python -m applier ...`: see applier.cli."""
+
+import sys
+
+from applier.cli import main
+
+sys.exit(main())

@@ -1,0 +1,89 @@
+"""applier.connection: Snowflake credentials from the Secrets Manager secret, key-pair first."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from applier.connection import connect, credentials_from_secret, read_secret
+from applier.errors import CredentialsError
+
+
+@pytest.fixture(scope="module")
+def rsa_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def pem(key: rsa.RSAPrivateKey, passphrase: bytes | None = None) -> str:
+    encryption = serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption).decode()
+
+
+def der(key: rsa.RSAPrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def test_a_key_pair_secret_gives_the_connector_the_key_as_der(rsa_key) -> None:
+    secret = {"account": "myorg-myaccount", "user": "PIPELINE", "private_key": pem(rsa_key), "role": "ACCOUNTADMIN"}
+
+    arguments = credentials_from_secret(json.dumps(secret), "sf").connect_arguments()
+
+    assert arguments == {
+        "account": "myorg-myaccount",
+        "user": "PIPELINE",
+        "role": "ACCOUNTADMIN",
+        "private_key": der(rsa_key),
+    }
+
+
+def test_an_encrypted_key_is_read_with_its_passphrase(rsa_key) -> None:
+    secret = {"account": "a", "user": "u", "private_key": pem(rsa_key, b"s3cret"), "private_key_passphrase": "s3cret"}
+
+    assert credentials_from_secret(json.dumps(secret), "sf").private_key_der == der(rsa_key)
+
+
+def test_a_password_is_the_fallback_and_never_shown_in_repr() -> None:
+    credentials = credentials_from_secret(json.dumps({"account": "a", "user": "u", "password": "hunter2"}), "sf")
+
+    assert credentials.connect_arguments() == {"account": "a", "user": "u", "password": "hunter2"}
+    assert "hunter2" not in repr(credentials)
+
+
+@pytest.mark.parametrize(
+    ("secret", "message"),
+    [
+        ("not json", "secret sf is not JSON"),
+        (json.dumps({"user": "u", "password": "p"}), "secret sf has no 'account'"),
+        (json.dumps({"account": "a", "user": "u"}), "neither 'private_key' .* nor 'password'"),
+        (json.dumps({"account": "a", "user": "u", "private_key": "-----BEGIN nonsense"}), "not a readable PEM"),
+    ],
+)
+def test_an_incomplete_secret_says_what_is_missing(secret, message) -> None:
+    with pytest.raises(CredentialsError, match=message):
+        credentials_from_secret(secret, "sf")
+
+
+def test_the_secret_is_read_from_secrets_manager(aws) -> None:
+    boto3.client("secretsmanager").create_secret(Name="spotify-pipeline/dev/snowflake", SecretString='{"a": 1}')
+
+    assert read_secret("spotify-pipeline/dev/snowflake") == '{"a": 1}'
+
+
+def test_a_missing_secret_is_a_clear_error(aws) -> None:
+    with pytest.raises(CredentialsError, match="secret spotify-pipeline/dev/snowflake does not exist; create it"):
+        read_secret("spotify-pipeline/dev/snowflake")
+
+
+def test_the_connection_runs_in_utc_on_the_pipeline_warehouse(fake_snowflake, variables) -> None:
+    credentials = credentials_from_secret(json.dumps({"account": "a", "user": "u", "password": "p"}), "sf")
+
+    connect(credentials, variables)
+
+    assert fake_snowflake.connect_arguments["warehouse"] == variables["WAREHOUSE"]
+    assert fake_snowflake.connect_arguments["session_parameters"]["TIMEZONE"] == "UTC"

@@ -1,0 +1,126 @@
+"""The SQL follows contracts/model.py: landing and core columns and types, one pipe per table reading the
+table's prefix, the rules of the rejects, and the merge policy of each final table.
+
+The SQL spells its column lists out (so it reads on its own); these tests keep it equal to the contract.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlglot import exp
+
+from applier import load_migrations, statements_of
+from contracts.model import INSERT_NEW, REPLACE_SNAPSHOT, SNOWFLAKE_TYPES, TABLES, UPSERT, Table
+from contracts.processed_zone import MODEL_PREFIX, model_table_prefix
+
+LANDING_LINEAGE = {"loaded_file": "VARCHAR", "loaded_at": "TIMESTAMPLTZ"}
+
+
+@pytest.fixture(scope="module")
+def statements(variables: dict[str, str]) -> list:
+    return [s for m in load_migrations() for s in statements_of(m, variables)]
+
+
+def _by_table(statements: list, kind: str, schema: str) -> dict[str, object]:
+    found = {}
+    for statement in statements:
+        parts = statement.name.split(".")
+        if statement.kind == kind and len(parts) == 3 and parts[1] == schema:
+            found[parts[2].lower()] = statement
+    return found
+
+
+def _type(snowflake_type: str) -> str:
+    return exp.DataType.build(snowflake_type, dialect="snowflake").sql("snowflake")
+
+
+def _columns(create: exp.Create) -> dict[str, str]:
+    return {c.name.lower(): c.args["kind"].sql("snowflake") for c in create.this.expressions}
+
+
+def _model_columns(table: Table) -> dict[str, str]:
+    return {c.name: _type(SNOWFLAKE_TYPES[c.type]) for c in table.columns}
+
+
+def test_landing_tables_have_the_model_columns_plus_load_lineage(statements, variables) -> None:
+    landing = _by_table(statements, "table", variables["LANDING_SCHEMA"])
+
+    assert sorted(landing) == sorted(t.name for t in TABLES)
+    for table in TABLES:
+        expected = {**_model_columns(table), **{k: _type(v) for k, v in LANDING_LINEAGE.items()}}
+        assert _columns(landing[table.name].expression) == expected, table.name
+
+
+def test_final_tables_have_exactly_the_model_columns(statements, variables) -> None:
+    core = _by_table(statements, "dynamic_table", variables["CORE_SCHEMA"])
+
+    assert sorted(core) == sorted(t.name for t in TABLES)
+    for table in TABLES:
+        create = core[table.name].expression
+        assert _columns(create) == _model_columns(table), table.name
+        assert [e.alias_or_name.lower() for e in create.expression.expressions] == list(table.column_names)
+
+
+def test_each_table_has_one_pipe_reading_its_model_prefix_into_its_landing_table(statements, variables) -> None:
+    pipes = [s for s in statements if s.kind == "pipe"]
+    landing = _by_table(statements, "table", variables["LANDING_SCHEMA"])
+
+    targets = sorted(p.copy.this.this.name.lower() for p in pipes)
+    assert targets == sorted(t.name for t in TABLES)
+    for pipe in pipes:
+        table = pipe.copy.this.this.name.lower()
+        assert pipe.properties["AUTO_INGEST"].upper() == "TRUE"
+        assert pipe.properties["ERROR_INTEGRATION"] == variables["ERROR_INTEGRATION"]
+        # Reads model/<table>/ below the stage on model/
+        source = next(v.name for v in pipe.copy.find_all(exp.Var) if v.name.startswith("@"))
+        stage_path = model_table_prefix(table).removeprefix(f"{MODEL_PREFIX}/")
+        assert source == f"@{variables['DATABASE']}.{variables['LANDING_SCHEMA']}.{variables['STAGE']}/{stage_path}"
+        # Loads every landing column, each from the Parquet column of the same name cast to its type
+        target_columns = [c.name.lower() for c in pipe.copy.this.expressions]
+        assert target_columns == list(_columns(landing[table].expression))
+        values = pipe.copy.args["files"][0].this.expressions
+        for column, value in zip(target_columns, values, strict=True):
+            if column in LANDING_LINEAGE:
+                continue
+            read = value.find(exp.JSONPathKey)
+            assert read is not None and read.this == column, f"{table}.{column} reads {value.sql('snowflake')}"
+            assert value.to.sql("snowflake") == _columns(landing[table].expression)[column], f"{table}.{column}"
+
+
+def test_the_rejects_rules_are_the_columns_the_model_declares_required(statements, variables) -> None:
+    checked = {
+        name.removesuffix("_checked"): statement
+        for name, statement in _by_table(statements, "view", variables["LANDING_SCHEMA"]).items()
+    }
+
+    for table in TABLES:
+        case = checked[table.name].expression.expression.find(exp.Case)
+        tested = [when.this.this.name.lower() for when in case.args["ifs"]]
+        assert tested == [c.name for c in table.columns if not c.nullable], table.name
+
+
+def _windows(create: exp.Create) -> dict[str, tuple[list[str], bool]]:
+    """{window function: (partition columns, first ORDER BY term descending)} of the QUALIFY clause."""
+    windows = {}
+    for window in create.expression.args["qualify"].find_all(exp.Window):
+        partition = [c.name.lower() for c in window.args["partition_by"]]
+        first = window.args["order"].expressions[0]
+        windows[type(window.this).__name__] = (partition, bool(first.args.get("desc")))
+    return windows
+
+
+def test_each_final_table_folds_rows_per_its_merge_policy(statements, variables) -> None:
+    core = _by_table(statements, "dynamic_table", variables["CORE_SCHEMA"])
+
+    for table in TABLES:
+        windows = _windows(core[table.name].expression)
+        if table.merge == UPSERT:
+            assert windows == {"RowNumber": (list(table.key), True)}, table.name
+        elif table.merge == INSERT_NEW:
+            assert windows == {"RowNumber": (list(table.key), False)}, table.name
+        else:
+            assert table.merge == REPLACE_SNAPSHOT
+            assert windows == {
+                "DenseRank": (list(table.snapshot_group), True),
+                "RowNumber": (list(table.key), True),
+            }, table.name
