@@ -193,9 +193,10 @@ class LocalPipeline:
         self.spotify.set_day(day)
         with self._stage(result, "extract") as stage:
             result.extract = self.invoke_extract(scheduled_event(self.config, day))
+            extract = result.extract
             stage.detail = (
-                f"{result.extract.get('status', '?')}, {sum(result.extract.get('calls', {}).values())} API calls, "
-                f"{len(result.extract.get('files', []))} raw files"
+                f"{extract.get('status', '?')}, {sum(extract.get('calls', {}).values())} API calls, "
+                f"{len(extract.get('files', []))} raw files, {extract.get('errors_count', 0)} entity errors"
             )
         with self._stage(result, "transform") as stage:
             result.jobs = self.run_transforms()
@@ -253,7 +254,11 @@ class LocalPipeline:
         outcome = json.loads(result_file.read_text(encoding="utf-8"))
         if not outcome["ok"]:
             raise ExtractFailed(f"the extraction failed: {outcome['error']} (full log: {self.log_file})")
-        return outcome["result"]
+        summary = outcome["result"]
+        # Operator mistakes (a missing secret, a bad setting) end the run cleanly with one line and no manifest.
+        if summary.get("status") == "failed":
+            raise ExtractFailed(f"the extraction stopped: {summary.get('error')}")
+        return summary
 
     def run_transforms(self) -> list[JobRun]:
         """Start the job for each manifest the EventBridge rule delivered."""

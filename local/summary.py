@@ -16,7 +16,7 @@ def render_summary(pipeline: Any, results: list[Any], total_seconds: float, show
         stage_times = "  ".join(f"{s.name} {s.seconds:.1f}s" for s in result.stages)
         lines.append(
             f"  {result.day}  run {extract.get('run_id', '?')}  {extract.get('status', '?')}  "
-            f"{len(extract.get('errors', []) or [])} API error(s)  |  {stage_times}"
+            f"{extract.get('errors_count', 0)} entity error(s)  |  {stage_times}"
         )
     counts = pipeline.warehouse.counts()
     width = max(len(name) for name in counts) if counts else 10

@@ -1,0 +1,274 @@
+"""One extraction run: from the scheduled event to the raw pages, the manifest and the state for the next run.
+
+Order of writes, and why nothing is lost or duplicated downstream:
+1. Page files are uploaded while the run reads. They are inert: only a manifest starts a transform, and the
+   transform reads exactly the files its manifest lists.
+2. `_manifest.json` is written last of the run's objects. A run that fails before it writes no manifest:
+   nothing downstream starts, its page files are never read, and the state is untouched, so the next run
+   re-reads the same plays from the same cursor and fetches the same details again.
+3. The state (recently-played cursor, known ids, pending work) is written after the manifest. A crash between
+   the two leaves the previous state: the next run reads from the old cursor again, so plays already in this
+   run's manifest arrive twice, and the transform deduplicates plays on (played_at, track); known ids are fetched
+   again, which only rewrites the same dimension rows; pending work is done again, and it is snapshot lists and
+   details, which replace or upsert. The cursor never moves past data no manifest holds.
+A re-run of the same day gets a new run_id and prefix, and leaves earlier runs untouched. Two runs at the same
+time would race on the state object: the function runs one at a time (reserved concurrency 1 in the stack).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from contracts.manifest import STATUS_COMPLETE, STATUS_PARTIAL, Manifest, PendingWork
+from contracts.raw_zone import RunLocation, Source, new_run_id
+from extract import endpoints as ep
+from extract.auth import ClientCredentialsAuth, RefreshTokenAuth, TokenEndpointUnavailable
+from extract.credentials import CredentialsError, SecretsManagerTokenCache, read_app_credentials, read_user_token
+from extract.enrichment import ALBUM, ARTIST, EntityRegistry
+from extract.ledger import RunLedger
+from extract.pacing import Pacing
+from extract.raw_bucket import RawBucket
+from extract.raw_writer import RawWriter
+from extract.reading import PageReader
+from extract.requester import Requester, utc_timestamp
+from extract.scheduler import Scheduler
+from extract.settings import ExtractSettings, SettingsError
+from extract.sources import SourceTasks
+from extract.state import ExtractState, StateError, load_state, save_state
+from extract.transport import SpotifyTransport
+
+log = logging.getLogger(__name__)
+
+STATUS_FAILED = "failed"
+
+
+class EventError(ValueError):
+    """The invocation event is not one this function understands; the message says what to send."""
+
+
+# Mistakes an operator fixes (a setting, a secret, the state object, the event): the run ends with one line.
+OPERATOR_ERRORS = (SettingsError, CredentialsError, StateError, EventError)
+
+
+def ingest_date_of(event: Mapping[str, Any], now: datetime) -> date:
+    """The day a run extracts for: the scheduled time of the EventBridge event, or today (UTC) without one."""
+    scheduled = event.get("time") if isinstance(event, Mapping) else None
+    if scheduled is None:
+        return now.astimezone(UTC).date()
+    try:
+        return datetime.fromisoformat(str(scheduled)).astimezone(UTC).date()
+    except ValueError:
+        raise EventError(
+            f"event field 'time' is {scheduled!r}, not an ISO 8601 time; invoke with the scheduled event or {{}}"
+        ) from None
+
+
+def needs_user_token(settings: ExtractSettings) -> bool:
+    """User sources need it; so do playlist items in development mode (only `/items` serves them)."""
+    return bool(settings.sources.user) or (settings.api_mode == ep.DEVELOPMENT and bool(settings.sources.playlist_ids))
+
+
+def run_extraction(
+    event: Mapping[str, Any],
+    remaining_ms: Callable[[], int],
+    settings: ExtractSettings | None = None,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> dict[str, Any]:
+    """Run one extraction and return its summary; operator mistakes give a "failed" summary with one line.
+
+    `settings` default to the function's environment (ExtractSettings.from_environment)."""
+    try:
+        return _run(settings or ExtractSettings.from_environment(), event, remaining_ms, now)
+    except OPERATOR_ERRORS as error:
+        log.error("extraction not run: %s", error)
+        return {"status": STATUS_FAILED, "error": str(error)}
+
+
+def _run(
+    settings: ExtractSettings,
+    event: Mapping[str, Any],
+    remaining_ms: Callable[[], int],
+    now: Callable[[], datetime],
+) -> dict[str, Any]:
+    started = now()
+    location = RunLocation(
+        ingest_date_of(event, started), new_run_id(started.strftime("%Y%m%dT%H%M%SZ"), secrets.token_hex(4))
+    )
+    bucket = RawBucket(settings.raw_bucket)
+    state = load_state(bucket)
+    auth_managers = _auth_managers(settings)
+    pacing = Pacing(
+        remaining_ms,
+        settings.budget_margin_seconds,
+        settings.retry.backoff_base_seconds,
+        settings.retry.backoff_cap_seconds,
+    )
+    _check_tokens(auth_managers, settings, pacing)
+
+    api_prefix_path = urlsplit(settings.api_url).path
+    ledger = RunLedger()
+    requester = Requester(
+        SpotifyTransport(settings.api_url, settings.retry.request_timeout_seconds, auth_managers),
+        settings.retry,
+        pacing,
+        ledger,
+        api_prefix_path,
+        now,
+    )
+    writer = RawWriter(bucket, location, settings.api_mode)
+    registry = EntityRegistry(state.known_artist_ids, state.known_album_ids)
+    reader = PageReader(requester, ledger, writer, registry)
+    sources = SourceTasks(
+        reader,
+        settings.api_mode,
+        settings.sources,
+        state.recently_played_after,
+        has_user_token=ep.USER in auth_managers,
+        api_prefix_path=api_prefix_path,
+    )
+    log.info(
+        "extraction %s for %s: %s mode, %d pending from the last run",
+        location.run_id,
+        location.ingest_date,
+        settings.api_mode,
+        len(state.pending),
+    )
+    pending = _extract(settings, sources, registry, state, pacing)
+    files = writer.close()
+
+    manifest = Manifest(
+        run_id=location.run_id,
+        ingest_date=location.ingest_date.isoformat(),
+        started_at=utc_timestamp(started),
+        finished_at=utc_timestamp(now()),
+        status=STATUS_PARTIAL if pacing.stopped else STATUS_COMPLETE,
+        api_mode=settings.api_mode,
+        files=files,
+        calls=ledger.calls,
+        min_calls=ledger.min_calls,
+        cursors={"recently_played_after": sources.recently_played_after} if sources.recently_played_after else {},
+        errors=ledger.errors,
+        fallbacks=ledger.fallbacks,
+        pending=pending,
+    )
+    bucket.put(location.manifest_key, manifest.to_json().encode("utf-8"), content_type="application/json")
+    save_state(
+        bucket,
+        ExtractState(
+            recently_played_after=sources.recently_played_after,
+            known_artist_ids=registry.known_after_run(ARTIST),
+            known_album_ids=registry.known_after_run(ALBUM),
+            pending=tuple(dict.fromkeys([*pending, *reader.retry_next_run])),
+            updated_by_run=location.run_id,
+        ),
+    )
+    _log_outcome(manifest, ledger, pacing)
+    return _summary(location, manifest, ledger, pacing)
+
+
+def _auth_managers(settings: ExtractSettings) -> dict[str, Any]:
+    """Auth managers for the tokens this run needs; reading their secrets fails fast with one line each."""
+    app = read_app_credentials(settings.client_secret_id)
+    timeout = settings.retry.request_timeout_seconds
+    managers: dict[str, Any] = {
+        ep.APP: ClientCredentialsAuth(app, settings.client_secret_id, settings.token_url, timeout)
+    }
+    if needs_user_token(settings):
+        scope = ep.required_scope(tuple(s for s in settings.sources.user if s in ep.USER_SOURCE_SCOPES))
+        token_info = read_user_token(settings.user_token_secret_id, scope)
+        cache = SecretsManagerTokenCache(settings.user_token_secret_id, token_info)
+        managers[ep.USER] = RefreshTokenAuth(app, cache, scope, settings.token_url, timeout)
+    return managers
+
+
+def _check_tokens(auth_managers: Mapping[str, Any], settings: ExtractSettings, pacing: Pacing) -> None:
+    """Get each token before any page is read, so refused credentials stop the run before it writes anything.
+    (Free: a daily run's cached user token has expired, and the app token is needed by the first call anyway.)"""
+    for manager in auth_managers.values():
+        for attempt in range(1, settings.retry.max_attempts + 1):
+            try:
+                manager.get_access_token()
+                break
+            except TokenEndpointUnavailable:
+                if attempt == settings.retry.max_attempts:
+                    raise
+                pacing.back_off(attempt)
+
+
+def _extract(
+    settings: ExtractSettings,
+    sources: SourceTasks,
+    registry: EntityRegistry,
+    state: ExtractState,
+    pacing: Pacing,
+) -> list[PendingWork]:
+    """Lists first (pending work of the last run ahead), then album details (their artists are seen), then
+    artist details: batches fill up only once every id is known."""
+    selection = settings.sources
+    resumed_tasks, resumed_albums, resumed_artists = sources.resumed(state.pending)
+    pending: list[PendingWork] = []
+    with ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="extract") as pool:
+        scheduler = Scheduler(pool, settings.concurrency, pacing)
+        pending += scheduler.run([*resumed_tasks, *sources.planned()])
+        for kind, always, tasks_for in (
+            (ALBUM, [*resumed_albums, *selection.album_ids], sources.details.album_tasks),
+            (ARTIST, [*resumed_artists, *selection.artist_ids], sources.details.artist_tasks),
+        ):
+            claimed = registry.claim(kind, always, selection.enrich)
+            source = Source.ALBUMS if kind == ALBUM else Source.ARTISTS
+            if pacing.stopped:
+                pending += [PendingWork(source, entity_id) for entity_id in claimed]
+            else:
+                pending += scheduler.run(tasks_for(claimed))
+    return list(dict.fromkeys(pending))
+
+
+def _log_outcome(manifest: Manifest, ledger: RunLedger, pacing: Pacing) -> None:
+    skipped = ledger.skipped
+    if skipped:
+        reasons = sorted({s["reason"] or "" for s in skipped})
+        log.info("skipped %d entities without a call: %s", len(skipped), "; ".join(reasons))
+    if pacing.stopped:
+        log.warning(
+            "run stopped early (%s): %d pages kept, %d items pending for the next run",
+            pacing.stop_reason,
+            manifest.total_lines,
+            len(manifest.pending),
+        )
+    log.info(
+        "extraction %s %s: %d pages in %d files, %d API calls (minimum %d), %d entity errors",
+        manifest.run_id,
+        manifest.status,
+        manifest.total_lines,
+        len(manifest.files),
+        sum(manifest.calls.values()),
+        sum(manifest.min_calls.values()),
+        len(manifest.errors),
+    )
+
+
+def _summary(location: RunLocation, manifest: Manifest, ledger: RunLedger, pacing: Pacing) -> dict[str, Any]:
+    return {
+        "run_id": manifest.run_id,
+        "ingest_date": manifest.ingest_date,
+        "status": manifest.status,
+        "manifest_key": location.manifest_key,
+        "files": [f.key for f in manifest.files],
+        "pages": manifest.total_lines,
+        "calls": manifest.calls,
+        "min_calls": manifest.min_calls,
+        "cursors": manifest.cursors,
+        "errors": [asdict(e) for e in manifest.errors],
+        "errors_count": len(manifest.errors),
+        "fallbacks": [asdict(f) for f in manifest.fallbacks],
+        "pending": [asdict(p) for p in manifest.pending],
+        "skipped": ledger.skipped,
+        "stop_reason": pacing.stop_reason,
+    }

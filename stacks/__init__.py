@@ -1,0 +1,12 @@
+"""Where each stage of the pipeline runs in AWS: one CDK stack per concern, wired together by `app.py`.
+
+    StorageStack    key, access-log bucket, raw bucket (EventBridge on), processed bucket
+    AlertsStack     the operator's alert topic (and its key)
+    IngestStack     daily schedule -> extraction Lambda, Spotify secrets, DLQ
+    TransformStack  manifest event -> Step Functions -> Glue job
+    WarehouseStack  Snowflake secret; with `-c snowflake=true`: the applier custom resource, the IAM roles
+                    Snowflake assumes, the error topic and the processed bucket's notifications to Snowpipe
+    MonitoringStack alarms and the dashboard
+
+Resources cross stacks as constructor arguments; deployment order follows the list above.
+"""

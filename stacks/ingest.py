@@ -1,0 +1,130 @@
+"""Ingest: the daily schedule, the extraction Lambda, the Spotify secrets and the dead-letter queue.
+
+The Lambda runs once a day and never twice at the same time (reserved concurrency 1). A failed invocation is
+retried by Lambda; an invocation that still fails, or a scheduled event Lambda could not accept, lands in the
+dead-letter queue, which the monitoring stack alarms on. The Lambda may read and write only the raw zone,
+read the two Spotify secrets and write back the user token, whose refresh token Spotify may rotate
+(the raw-zone policy comes from the storage stack).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda_destinations as destinations
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from config import PipelineConfig
+from extract.settings import environment_from_config
+from stacks.bundling import REPO_ROOT, PythonBundle, folders
+from stacks.dead_letters import dead_letter_queue
+from stacks.names import resource_name
+from stacks.python_function import PipelineFunction
+from stacks.secrets import empty_secret
+
+EXTRACT_HANDLER = "extract.handler.handler"
+# Lambda retries a failed asynchronous invocation this many times before the event goes to the DLQ.
+ASYNC_RETRY_ATTEMPTS = 2
+
+
+class IngestStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: PipelineConfig,
+        raw_bucket: s3.IBucket,
+        raw_zone_access: iam.IManagedPolicy,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.client_secret = empty_secret(
+            self,
+            "SpotifyClientSecret",
+            secret_name=config.secret_name("client"),
+            description='Spotify app credentials, JSON {"client_id": "...", "client_secret": "..."}',
+        )
+        self.user_token_secret = empty_secret(
+            self,
+            "SpotifyUserTokenSecret",
+            secret_name=config.secret_name("user_token"),
+            description='Spotify user token, JSON {"refresh_token": "...", "scope": "..."}; kept current by the run',
+        )
+        self.dead_letter_queue = dead_letter_queue(
+            self,
+            "ExtractDeadLetters",
+            queue_name=resource_name(config, "extract-dlq"),
+            serves="the extraction Lambda's on-failure destination and the schedule target's DLQ",
+        )
+
+        extract = config.extract
+        self.extract = PipelineFunction(
+            self,
+            "Extract",
+            function_name=resource_name(config, "extract"),
+            description="Daily Spotify extraction: API pages and a manifest into the raw bucket",
+            source=REPO_ROOT / "lambda_src",
+            bundle=PythonBundle(
+                folders=folders(("lambda_src/extract", "extract"), ("contracts", "contracts")),
+                requirements_files=(REPO_ROOT / "lambda_src" / "requirements.txt",),
+            ),
+            handler=EXTRACT_HANDLER,
+            memory_mb=extract.lambda_memory_mb,
+            timeout=Duration.seconds(extract.lambda_timeout_seconds),
+            environment=environment_from_config(
+                config, raw_bucket.bucket_name, self.client_secret.secret_arn, self.user_token_secret.secret_arn
+            ),
+            # Runs never overlap: two runs would read the same state and fetch the same pages twice.
+            reserved_concurrency=1,
+        )
+        self.function = self.extract.function
+        self.function.configure_async_invoke(
+            retry_attempts=ASYNC_RETRY_ATTEMPTS,
+            max_event_age=Duration.hours(6),
+            on_failure=destinations.SqsDestination(self.dead_letter_queue),
+        )
+        self.extract.role.add_managed_policy(raw_zone_access)
+        self._grant_secrets()
+
+        self.schedule = events.Rule(
+            self,
+            "DailySchedule",
+            rule_name=resource_name(config, "daily-extraction"),
+            description=config.schedule.description,
+            schedule=events.Schedule.cron(**config.schedule_cron),
+        )
+        self.schedule.add_target(
+            targets.LambdaFunction(
+                self.function,
+                dead_letter_queue=self.dead_letter_queue,
+                retry_attempts=ASYNC_RETRY_ATTEMPTS,
+                max_event_age=Duration.hours(2),
+            )
+        )
+
+        CfnOutput(self, "ExtractFunctionName", value=self.function.function_name, description="Invoke to run now")
+        CfnOutput(self, "SpotifyClientSecretArn", value=self.client_secret.secret_arn, description="Set once")
+        CfnOutput(self, "SpotifyUserTokenSecretArn", value=self.user_token_secret.secret_arn, description="Set once")
+
+    def _grant_secrets(self) -> None:
+        role = self.extract.role
+        role.add_to_policy(
+            iam.PolicyStatement(
+                sid="ReadTheSpotifySecrets",
+                actions=["secretsmanager:GetSecretValue"],
+                resources=[self.client_secret.secret_arn, self.user_token_secret.secret_arn],
+            )
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                sid="WriteBackTheRotatedUserToken",
+                actions=["secretsmanager:PutSecretValue"],
+                resources=[self.user_token_secret.secret_arn],
+            )
+        )

@@ -1,0 +1,102 @@
+"""Python assets bundled without Docker: folders copied, pinned wheels for arm64 Lambda (stacks/bundling.py)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stacks import bundling
+from stacks.bundling import (
+    REPO_ROOT,
+    BundlingError,
+    PythonBundle,
+    build_bundle,
+    local_bundling,
+    pinned_requirement,
+    pip_install_command,
+)
+from stacks.defaults import LAMBDA_PLATFORM
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    package = tmp_path / "src" / "extract"
+    package.mkdir(parents=True)
+    (package / "handler.py").write_text("def handler(event, context):\n    return {}\n", encoding="utf-8")
+    (package / "__pycache__").mkdir()
+    (package / "__pycache__" / "handler.cpython-311.pyc").write_bytes(b"\x00")
+    return package
+
+
+def test_a_pin_is_read_from_the_requirements_file_that_holds_it() -> None:
+    assert pinned_requirement("snowflake-connector-python", REPO_ROOT / "requirements.txt") == (
+        "snowflake-connector-python==4.8.1"
+    )
+
+
+def test_a_missing_pin_names_the_file_and_the_line_to_add(tmp_path: Path) -> None:
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("boto3>=1\n", encoding="utf-8")
+    with pytest.raises(BundlingError, match=r"requirements.txt has no exact pin for boto3; add `boto3==<version>`"):
+        pinned_requirement("boto3", requirements)
+
+
+def test_pip_fetches_only_binary_wheels_for_the_lambda_platform_and_python(tmp_path: Path) -> None:
+    bundle = PythonBundle(folders=(), requirements=("sqlglot==30.22.0",), requirements_files=(Path("req.txt"),))
+    command = pip_install_command(bundle, tmp_path, "3.12")
+    assert command[command.index("--platform") + 1] == LAMBDA_PLATFORM == "manylinux2014_aarch64"
+    assert command[command.index("--python-version") + 1] == "3.12"
+    assert command[command.index("--target") + 1] == str(tmp_path)
+    assert "--only-binary=:all:" in command
+    # No .pyc files: the same pins give the same bundle, so an unchanged asset is not uploaded again.
+    assert "--no-compile" in command
+    assert command[-3:] == ["-r", "req.txt", "sqlglot==30.22.0"]
+
+
+def test_code_folders_are_copied_under_their_bundle_name_without_bytecode(source: Path, tmp_path: Path) -> None:
+    output = tmp_path / "bundle"
+    output.mkdir()
+    build_bundle(PythonBundle(folders=((source, "extract"),)), output, "3.12")
+    assert (output / "extract" / "handler.py").is_file()
+    assert not (output / "extract" / "__pycache__").exists()
+
+
+def test_a_bundle_without_requirements_never_runs_pip(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_pip(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("pip must not run for a code-only bundle")
+
+    monkeypatch.setattr(bundling.subprocess, "run", no_pip)
+    build_bundle(PythonBundle(folders=((source, "extract"),)), tmp_path, "3.12")
+
+
+def test_a_missing_code_folder_says_to_restore_it(tmp_path: Path) -> None:
+    with pytest.raises(BundlingError, match=r"asset folder .*missing is missing; restore it from git"):
+        build_bundle(PythonBundle(folders=((tmp_path / "missing", "missing"),)), tmp_path, "3.12")
+
+
+def test_a_pip_failure_becomes_one_line_with_pips_last_words(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing_pip(*_args: Any, **_kwargs: Any) -> subprocess.CompletedProcess[str]:
+        return subprocess.CompletedProcess([], 1, "", "Looking in indexes...\nERROR: Could not find a version\n")
+
+    monkeypatch.setattr(bundling.subprocess, "run", failing_pip)
+    bundle = PythonBundle(folders=((source, "extract"),), requirements=("spotipy==2.26.0",))
+    with pytest.raises(BundlingError) as raised:
+        build_bundle(bundle, tmp_path, "3.12")
+    message = str(raised.value)
+    assert "\n" not in message
+    assert "(ERROR: Could not find a version)" in message
+    assert "package index is reachable" in message
+
+
+def test_cdk_bundles_locally_for_the_runtime_python(source: Path, tmp_path: Path) -> None:
+    options = local_bundling(PythonBundle(folders=((source, "extract"),)))
+    # CDK calls tryBundle before it would ever start Docker; a True answer means Docker is never used.
+    assert options.local.try_bundle(str(tmp_path), None) is True
+    assert (tmp_path / "extract" / "handler.py").is_file()
