@@ -78,7 +78,8 @@ def compute_day_state(catalog: Catalog, day: date) -> DayState:
         "medium_term": _rank(_affinity(catalog, day, weeks=26, lasting_weight=30.0)),
         "long_term": _rank(_affinity(catalog, day, weeks=52, lasting_weight=60.0)),
     }
-    track_cap = min(100, max(20, catalog.size // 3))
+    # Spotify keeps at most 50 top tracks and 50 top artists per user and time range (spotify/web-api #200, #1592).
+    track_cap = min(50, max(20, catalog.size // 3))
     artist_cap = min(50, len(catalog.artists) - 1)
     return DayState(
         day=day,

@@ -56,13 +56,13 @@ def test_top_items_are_read_for_each_time_range_to_the_end_of_the_list(
     spotify: FakeSpotify, extract: Any, only: Any
 ) -> None:
     run = extract(spotify, only(user=["top_tracks", "top_artists"]))
-    for source, per_range in ((Source.TOP_TRACKS, 100), (Source.TOP_ARTISTS, 50)):
+    for source, per_range in ((Source.TOP_TRACKS, 50), (Source.TOP_ARTISTS, 50)):
         for time_range in ("short_term", "medium_term", "long_term"):
             pages = run.raw.pages(source, time_range)
             assert {p["request"]["params"]["time_range"] for p in pages} == {time_range}
             assert len(items(pages)) == per_range
-    # 100 top tracks at 50 a page: two calls per range; 50 top artists: one
-    assert run.summary["calls"] == {Source.TOP_TRACKS: 6, Source.TOP_ARTISTS: 3}
+    # Spotify keeps 50 of each per range, served in one page of 50: one call per range and list
+    assert run.summary["calls"] == {Source.TOP_TRACKS: 3, Source.TOP_ARTISTS: 3}
 
 
 def test_saved_tracks_are_paginated_over_many_pages_without_gaps_or_repeats(
