@@ -106,6 +106,8 @@ class LocalPipeline:
         self._log_handler = logging.FileHandler(self.log_file, encoding="utf-8")
         logging.getLogger().addHandler(self._log_handler)
         logging.getLogger().setLevel(logging.INFO)
+        # One line per emulated HTTP request drowns what matters in the log.
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         try:
             self._start()
         except BaseException:
