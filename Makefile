@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONPATH := $(CURDIR):$(CURDIR)/lambda_src:$(CURDIR)/glue_jobs:$(CURDIR)/snowflake_sql
 
-.PHONY: run test test-fast bench audit synth lint clean prereqs
+.PHONY: run test test-fast bench audit synth pbip lint clean prereqs
 
 prereqs:
 	@bash local/check_prereqs.sh $(PYTHON)
@@ -42,6 +42,10 @@ bench: $(STAMP)
 ## Synthesize the CDK app into cdk.out/ (what `npx aws-cdk synth` does, without the CLI).
 synth: $(STAMP)
 	@$(PY) app.py
+
+## Regenerate the Power BI Project files from powerbi/semantic_model.py and powerbi/report.py.
+pbip: $(STAMP)
+	@$(PY) -m powerbi
 
 lint: $(STAMP)
 	@$(PY) -m ruff check .

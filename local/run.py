@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     days = [last_day - timedelta(days=offset) for offset in reversed(range(args.days))]
     log_file = state_dir / "logs" / f"run-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.log"
 
+    from local.dashboard import write_dashboard
     from local.pipeline import ExtractFailed, LocalPipeline
     from local.summary import render_summary
 
@@ -98,7 +99,9 @@ def main(argv: list[str] | None = None) -> int:
             for day in days:
                 progress.prefix = f"{day} " if len(days) > 1 else ""
                 results.append(pipeline.run_day(day))
+            report = write_dashboard(pipeline.warehouse, state_dir / "report.html", config)
             print(render_summary(pipeline, results, time.perf_counter() - started, _relative))
+            print(f"  Dashboard        {_relative(report)}  (open it in a browser)")
     except ExtractFailed as error:
         print(f"\nerror: {error}", file=sys.stderr)
         return 1

@@ -1,0 +1,456 @@
+"""The local dashboard: the Power BI report's pages, visuals and measures, drawn from the local warehouse.
+
+`make run` ends with `write_dashboard(pipeline.warehouse, .local/report.html)`: every visual of
+`powerbi.report` runs its SQL form (`powerbi.sql`, built from the same measures as the DAX) on the warehouse,
+and the results go into one self-contained HTML file whose inline script draws them as cards, column, bar and
+line charts and tables (SVG): no network, no library, it opens offline. Each visual marks itself `data-drawn`
+once drawn, or `data-error` with the reason, which the browser test reads.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any, Protocol
+
+import snowflake.connector.errors
+
+from config import PipelineConfig, load_config
+from powerbi.report import PAGES, Visual
+from powerbi.semantic_model import BOOLEAN, DATE, DATETIME, TEXT, measure, table
+from powerbi.sql import visual_query
+
+TITLE = "Spotify listening"
+
+
+class Warehouse(Protocol):
+    def query(self, sql: str) -> list[tuple]: ...
+
+
+class DashboardError(RuntimeError):
+    """A visual's query failed; the message names the visual and what to do."""
+
+
+def value_format(format_string: str | None, data_type: str = "") -> dict[str, Any]:
+    """How the page's script shows a value, read from a Power BI format string ("#,0", "0.0%", '0"s"'...)."""
+    if data_type in (TEXT, BOOLEAN):
+        return {"kind": "text"}
+    if data_type == DATETIME:
+        return {"kind": "datetime"}
+    if data_type == DATE or (format_string or "").startswith("yyyy"):
+        return {"kind": "date"}
+    text = format_string or "#,0.##"
+    first_section = text.split(";")[0]
+    suffix = "".join(re.findall(r'"([^"]*)"', first_section))
+    digits = re.sub(r'"[^"]*"', "", first_section)
+    decimals = len(digits.split(".")[1].rstrip("%")) if "." in digits else 0
+    return {
+        "kind": "percent" if digits.endswith("%") else "number",
+        "decimals": decimals,
+        "grouping": "," in digits,
+        "signed": digits.startswith("+"),
+        "suffix": suffix,
+    }
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # DuckDB's 0/0; JSON has no NaN
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _run(warehouse: Warehouse, visual: Visual, sql: str) -> list[list[Any]]:
+    try:
+        rows = warehouse.query(sql)
+    except snowflake.connector.errors.Error as error:
+        reason = str(getattr(error, "msg", None) or error).strip().splitlines()[0]
+        raise DashboardError(
+            f"visual {visual.name!r} ({visual.title}) could not read the warehouse ({reason}); are the migrations "
+            "applied? `make run` applies them, `make clean` resets the local state"
+        ) from None
+    return [[_json_value(v) for v in row] for row in rows]
+
+
+def visual_data(warehouse: Warehouse, visual: Visual, database: str, schema: str) -> dict[str, Any]:
+    """What the page draws for `visual`: its columns and measures with their formats, rows and total."""
+    query = visual_query(visual, database, schema)
+    columns = []
+    for field in visual.group_by:
+        column = table(field.table).column(field.column)
+        columns.append({"label": field.label, "format": value_format(column.format_string, column.data_type)})
+    measures = [{"label": name, "format": value_format(measure(name).format)} for name in visual.measures]
+    total = _run(warehouse, visual, query.total_sql)[0] if query.total_sql else None
+    return {
+        "name": visual.name,
+        "title": visual.title,
+        "kind": visual.kind,
+        "place": {"column": visual.place.column, "row": visual.place.row},
+        "size": {"width": visual.place.width, "height": visual.place.height},
+        "columns": columns,
+        "measures": measures,
+        "rows": _run(warehouse, visual, query.rows_sql),
+        "total": total,
+        "top": visual.top,
+        "trend": bool(columns) and columns[0]["format"]["kind"] == "date",
+    }
+
+
+def dashboard_data(warehouse: Warehouse, database: str, schema: str) -> dict[str, Any]:
+    pages = [
+        {
+            "name": page.name,
+            "title": page.title,
+            "visuals": [visual_data(warehouse, visual, database, schema) for visual in page.visuals],
+        }
+        for page in PAGES
+    ]
+    # The days the data covers: the categories of the visuals that trend by day.
+    days = sorted({row[0] for p in pages for v in p["visuals"] if v["trend"] for row in v["rows"] if row[0]})
+    return {"source": f"{database}.{schema}", "pages": pages, "days": days}
+
+
+def render_html(data: dict[str, Any], generated_at: datetime.datetime) -> str:
+    days = data["days"]
+    coverage = f"{days[0]} to {days[-1]}, {len(days)} day(s) with data" if days else "no dated rows yet"
+    subtitle = (
+        f"Local warehouse {data['source']} · {coverage} · generated {generated_at:%Y-%m-%d %H:%M} UTC · "
+        "the pages and measures of powerbi/SpotifyListening.pbip"
+    )
+    # "</" would end the script element early; JSON allows the escaped form.
+    payload = json.dumps(data, ensure_ascii=False, allow_nan=False).replace("</", "<\\/")
+    parts = {"TITLE": TITLE, "SUBTITLE": _escape(subtitle), "STYLE": _STYLE, "DATA": payload, "SCRIPT": _SCRIPT}
+    # One pass over the template: a name in the data that looks like a placeholder stays text.
+    return re.sub(r"__([A-Z]+)__", lambda match: parts[match[1]], _PAGE)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def write_dashboard(
+    warehouse: Warehouse,
+    path: Path,
+    config: PipelineConfig | None = None,
+    generated_at: datetime.datetime | None = None,
+) -> Path:
+    """Write the dashboard of `warehouse` (anything with `.query(sql) -> rows`, e.g. local.warehouse's
+    LocalWarehouse) to `path`; the reporting views' names come from `config` (default: the local one)."""
+    snowflake = (config or load_config("local")).snowflake
+    data = dashboard_data(warehouse, snowflake.database, snowflake.reporting_schema)
+    html = render_html(data, generated_at or datetime.datetime.now(datetime.UTC))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>__TITLE__</title>
+<style>__STYLE__</style>
+</head>
+<body>
+<header>
+  <h1>__TITLE__</h1>
+  <p class="subtitle">__SUBTITLE__</p>
+  <nav id="pages"></nav>
+</header>
+<main id="dashboard"></main>
+<script type="application/json" id="dashboard-data">__DATA__</script>
+<script>__SCRIPT__</script>
+</body>
+</html>
+"""
+
+_STYLE = """
+:root { --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --panel: #ffffff; --canvas: #f0f4f8; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+  background: var(--canvas); }
+header { padding: 16px 24px 8px; background: var(--panel); border-bottom: 1px solid var(--line); position: sticky;
+  top: 0; z-index: 1; }
+h1 { margin: 0; font-size: 22px; }
+.subtitle { margin: 2px 0 8px; color: var(--muted); }
+nav a { margin-right: 16px; color: #1d6fa5; text-decoration: none; font-weight: 600; }
+section.page { max-width: 1280px; margin: 0 auto; padding: 16px 24px 24px; }
+section.page h2 { margin: 8px 0 12px; font-size: 18px; }
+.grid { display: grid; grid-template-columns: repeat(12, 1fr); grid-auto-rows: 44px; gap: 8px; }
+figure.visual { margin: 0; background: var(--panel); border: 1px solid var(--line); border-radius: 6px;
+  padding: 8px 12px; display: flex; flex-direction: column; min-width: 0; overflow: hidden; }
+figure.visual figcaption { font-weight: 600; font-size: 14px; }
+figure.visual .note { color: var(--muted); font-size: 12px; min-height: 16px; }
+figure.visual .body { flex: 1; min-height: 0; position: relative; overflow: auto; }
+figure.card .body { display: flex; align-items: center; }
+.card-value { font-size: 30px; font-weight: 700; }
+.empty { color: var(--muted); padding: 12px 0; }
+.error { color: #b42318; }
+svg { display: block; width: 100%; height: 100%; }
+svg text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; fill: var(--ink); }
+svg .axis-title { fill: var(--muted); font-size: 11px; }
+svg .grid-line { stroke: var(--line); }
+table.data { border-collapse: collapse; width: 100%; font-size: 12px; }
+table.data th, table.data td { padding: 3px 6px; border-bottom: 1px solid var(--line); text-align: left; }
+table.data td.number, table.data th.number { text-align: right; font-variant-numeric: tabular-nums; }
+table.data tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
+.legend { display: flex; gap: 12px; font-size: 12px; color: var(--muted); }
+.legend span::before { content: ""; display: inline-block; width: 10px; height: 10px; margin-right: 4px;
+  background: var(--swatch); border-radius: 2px; }
+"""
+
+_SCRIPT = r"""
+"use strict";
+const COLORS = ["#2f7ebc", "#e8833a", "#3ba272", "#9b59b6", "#d64550"];
+const SVG_NS = "http://www.w3.org/2000/svg";
+const data = JSON.parse(document.getElementById("dashboard-data").textContent);
+
+function element(tag, attributes, text) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function svgElement(tag, attributes, text) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function show(value, format) {
+  if (value === null || value === undefined) return "(Blank)";
+  if (format.kind === "text" || format.kind === "datetime") return String(value);
+  if (format.kind === "date") return String(value).slice(0, 10);
+  const options = { minimumFractionDigits: format.decimals, maximumFractionDigits: format.decimals,
+                    useGrouping: format.grouping };
+  if (format.kind === "percent") return new Intl.NumberFormat("en-US", { ...options, style: "percent" }).format(value);
+  const text = new Intl.NumberFormat("en-US", options).format(value) + format.suffix;
+  return format.signed && value > 0 ? "+" + text : text;
+}
+
+function isNumeric(format) { return format.kind === "number" || format.kind === "percent"; }
+
+function niceStep(span) {
+  const raw = span / 4, power = Math.pow(10, Math.floor(Math.log10(raw || 1)));
+  for (const factor of [1, 2, 2.5, 5, 10]) if (raw <= factor * power) return factor * power;
+  return 10 * power;
+}
+
+function scale(values, format) {
+  const low = Math.min(0, ...values), high = Math.max(0, ...values);
+  // Whole-number measures get whole-number ticks (no 0, 0, 1, 1 from rounding 0.25 steps).
+  const wholeNumbers = format.kind === "number" && format.decimals === 0;
+  const step = Math.max(niceStep(high - low || 1), wholeNumbers ? 1 : 0);
+  const min = Math.floor(low / step) * step, max = Math.ceil(high / step) * step || step;
+  const ticks = [];
+  for (let tick = min; tick <= max + step / 2; tick += step) ticks.push(tick);
+  return { min, max, ticks };
+}
+
+function truncate(text, length) { return text.length > length ? text.slice(0, length - 1) + "…" : text; }
+
+function size(body) {
+  return { width: Math.max(body.clientWidth, 240), height: Math.max(body.clientHeight, 140) };
+}
+
+function legend(visual) {
+  const box = element("div", { class: "legend" });
+  visual.measures.forEach((m, i) => {
+    const item = element("span", {}, m.label);
+    item.style.setProperty("--swatch", COLORS[i % COLORS.length]);
+    box.appendChild(item);
+  });
+  return box;
+}
+
+function tooltip(visual, series, category, value) {
+  const measure = visual.measures[series];
+  return `${category} · ${measure.label}: ${show(value, measure.format)}`;
+}
+
+function shownRows(visual) { return visual.top ? visual.rows.slice(0, visual.top) : visual.rows; }
+
+function drawCard(visual, body) {
+  const value = visual.rows.length ? visual.rows[0][0] : null;
+  body.appendChild(element("div", { class: "card-value" }, show(value, visual.measures[0].format)));
+  return 1;
+}
+
+function drawTable(visual, body) {
+  const rows = shownRows(visual), table = element("table", { class: "data" }), head = element("tr");
+  const formats = [...visual.columns, ...visual.measures];
+  formats.forEach((f) => head.appendChild(element("th", isNumeric(f.format) ? { class: "number" } : {}, f.label)));
+  table.appendChild(head);
+  for (const row of rows) {
+    const line = element("tr");
+    row.forEach((value, i) => line.appendChild(
+      element("td", isNumeric(formats[i].format) ? { class: "number" } : {}, show(value, formats[i].format))));
+    table.appendChild(line);
+  }
+  if (visual.total) {
+    const line = element("tr", { class: "total" });
+    visual.columns.forEach((_, i) => line.appendChild(element("td", {}, i === 0 ? "Total" : "")));
+    visual.total.forEach((value, i) => line.appendChild(
+      element("td", { class: "number" }, show(value, visual.measures[i].format))));
+    table.appendChild(line);
+  }
+  body.appendChild(table);
+  return rows.length;
+}
+
+function drawChart(visual, body) {
+  const rows = shownRows(visual), horizontal = visual.kind === "bar", line = visual.kind === "line";
+  const { width, height } = size(body);
+  const svg = svgElement("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": visual.title });
+  const categories = rows.map((row) => show(row[0], visual.columns[0].format));
+  const series = visual.measures.map((_, i) => rows.map((row) => row[i + 1]));
+  const values = series.flat().filter((v) => v !== null);
+  const valueFormat = visual.measures[0].format;
+  const axis = scale(values.length ? values : [0], valueFormat);
+  const left = horizontal ? Math.min(170, 12 + 6.5 * Math.max(...categories.map((c) => Math.min(c.length, 24)))) : 56;
+  const plot = { left, right: width - 12, top: 8, bottom: height - (horizontal ? 34 : 46) };
+  const position = (v) => (horizontal
+    ? plot.left + ((v - axis.min) / (axis.max - axis.min)) * (plot.right - plot.left)
+    : plot.bottom - ((v - axis.min) / (axis.max - axis.min)) * (plot.bottom - plot.top));
+  for (const tick of axis.ticks) {
+    const at = position(tick);
+    svg.appendChild(svgElement("line", horizontal
+      ? { x1: at, x2: at, y1: plot.top, y2: plot.bottom, class: "grid-line" }
+      : { x1: plot.left, x2: plot.right, y1: at, y2: at, class: "grid-line" }));
+    svg.appendChild(svgElement("text", horizontal
+      ? { x: at, y: plot.bottom + 14, "text-anchor": "middle" }
+      : { x: plot.left - 6, y: at + 4, "text-anchor": "end" }, show(tick, { ...valueFormat, signed: false })));
+  }
+  const band = ((horizontal ? plot.bottom - plot.top : plot.right - plot.left) / Math.max(rows.length, 1));
+  const barSize = Math.min(40, Math.max(2, (band * 0.7) / series.length)), zero = position(0);
+  const groupOffset = (band - barSize * series.length) / 2;
+  const labelEvery = Math.ceil(categories.length / Math.max(1, Math.floor((plot.right - plot.left) / 70)));
+  categories.forEach((category, c) => {
+    const start = (horizontal ? plot.top : plot.left) + c * band;
+    if (horizontal) {
+      svg.appendChild(svgElement("text", { x: plot.left - 6, y: start + band / 2 + 4, "text-anchor": "end" },
+        truncate(category, 24)));
+    } else if (c % labelEvery === 0) {
+      svg.appendChild(svgElement("text", { x: start + band / 2, y: plot.bottom + 14, "text-anchor": "middle" },
+        truncate(category, 12)));
+    }
+    if (line) return;
+    series.forEach((seriesValues, s) => {
+      const value = seriesValues[c];
+      if (value === null) return;
+      const offset = start + groupOffset + s * barSize, end = position(value);
+      const bar = horizontal
+        ? { x: Math.min(zero, end), y: offset, width: Math.abs(end - zero), height: barSize }
+        : { x: offset, y: Math.min(zero, end), width: barSize, height: Math.abs(end - zero) };
+      const rect = svgElement("rect", { ...bar, fill: COLORS[s % COLORS.length] });
+      rect.appendChild(svgElement("title", {}, tooltip(visual, s, category, value)));
+      svg.appendChild(rect);
+      if (horizontal) {
+        svg.appendChild(svgElement("text", { x: Math.max(zero, end) + 4, y: offset + barSize / 2 + 4 },
+          show(value, visual.measures[s].format)));
+      }
+    });
+  });
+  if (line) {
+    series.forEach((seriesValues, s) => {
+      const points = seriesValues.map((v, c) => (v === null ? null : [plot.left + c * band + band / 2, position(v)]));
+      const path = points.filter(Boolean).map((p, i) => `${i ? "L" : "M"}${p[0]},${p[1]}`).join(" ");
+      svg.appendChild(svgElement("path",
+        { d: path, fill: "none", stroke: COLORS[s % COLORS.length], "stroke-width": 2 }));
+      points.forEach((p, c) => {
+        if (!p) return;
+        const dot = svgElement("circle", { cx: p[0], cy: p[1], r: 3.5, fill: COLORS[s % COLORS.length] });
+        dot.appendChild(svgElement("title", {}, tooltip(visual, s, categories[c], seriesValues[c])));
+        svg.appendChild(dot);
+      });
+    });
+  }
+  svg.appendChild(svgElement("line", horizontal
+    ? { x1: zero, x2: zero, y1: plot.top, y2: plot.bottom, stroke: "#9aa5b1" }
+    : { x1: plot.left, x2: plot.right, y1: zero, y2: zero, stroke: "#9aa5b1" }));
+  // Several measures are named by the legend; one is named along its axis.
+  const valueTitle = visual.measures.length === 1 ? visual.measures[0].label : "";
+  const categoryTitle = visual.columns[0].label;
+  svg.appendChild(svgElement("text", { x: (plot.left + plot.right) / 2, y: height - 4, "text-anchor": "middle",
+    class: "axis-title" }, horizontal ? valueTitle : categoryTitle));
+  svg.appendChild(svgElement("text", { x: 12, y: (plot.top + plot.bottom) / 2, "text-anchor": "middle",
+    transform: `rotate(-90 12 ${(plot.top + plot.bottom) / 2})`, class: "axis-title" },
+    horizontal ? "" : valueTitle));
+  body.appendChild(svg);
+  return rows.length;
+}
+
+function note(visual) {
+  const parts = [];
+  if (visual.top && visual.rows.length > visual.top) parts.push(`Top ${visual.top} of ${visual.rows.length}`);
+  if (visual.total && visual.rows.length && visual.kind !== "table") {
+    const totals = visual.measures.map((m, i) => `${show(visual.total[i], m.format)} ${m.label.toLowerCase()}`);
+    parts.push("Total: " + totals.join(" · "));
+  }
+  if (visual.trend && visual.rows.length) parts.push(`${visual.rows.length} day(s)`);
+  return parts.join(" · ");
+}
+
+function drawVisual(visual, figure) {
+  const body = figure.querySelector(".body");
+  if (visual.kind !== "card" && visual.rows.length === 0) {
+    const message = data.days.length ? "No rows to show" : "No data yet: run the pipeline (make run)";
+    body.appendChild(element("div", { class: "empty" }, message));
+    return 0;
+  }
+  if (visual.kind === "card") return drawCard(visual, body);
+  if (visual.kind === "table") return drawTable(visual, body);
+  return drawChart(visual, body);
+}
+
+function build() {
+  const nav = document.getElementById("pages"), main = document.getElementById("dashboard");
+  for (const page of data.pages) {
+    nav.appendChild(element("a", { href: "#" + page.name }, page.title));
+    const section = element("section", { class: "page", id: page.name });
+    section.appendChild(element("h2", {}, page.title));
+    const grid = element("div", { class: "grid" });
+    for (const visual of page.visuals) {
+      const figure = element("figure", { class: "visual " + visual.kind, "data-visual": visual.name,
+                                         "data-kind": visual.kind });
+      figure.style.gridColumn = `${visual.place.column + 1} / span ${visual.size.width}`;
+      figure.style.gridRow = `${visual.place.row + 1} / span ${visual.size.height}`;
+      figure.appendChild(element("figcaption", {}, visual.title));
+      if (visual.kind !== "card") figure.appendChild(element("div", { class: "note" }, note(visual)));
+      if (visual.measures.length > 1 && visual.kind !== "table") figure.appendChild(legend(visual));
+      figure.appendChild(element("div", { class: "body" }));
+      grid.appendChild(figure);
+    }
+    section.appendChild(grid);
+    main.appendChild(section);
+  }
+  for (const page of data.pages) {
+    for (const visual of page.visuals) {
+      const figure = main.querySelector(`figure[data-visual="${visual.name}"]`);
+      try {
+        figure.dataset.points = String(drawVisual(visual, figure));
+        figure.dataset.drawn = "true";
+      } catch (error) {
+        figure.dataset.error = String(error && error.message || error);
+        const message = element("div", { class: "error" }, "Could not draw: " + figure.dataset.error);
+        figure.querySelector(".body").appendChild(message);
+      }
+    }
+  }
+  document.body.dataset.ready = "true";
+}
+
+build();
+"""

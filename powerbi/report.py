@@ -1,0 +1,294 @@
+"""The report: pages of titled visuals, each a measure or two grouped by model columns, laid out on one grid.
+
+`powerbi.pbir` renders a visual as a PBIR visual.json (the grid scaled to a 1280 x 720 page); `powerbi.sql`
+renders the same visual as SQL for `local/dashboard.py`, which draws it on the same grid. A visual's measures
+share one home table (`powerbi.semantic_model.Measure.table`); its columns come from that table or from a table
+the relationships reach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from powerbi.semantic_model import DATE_COLUMN, DATE_TABLE
+
+CARD, LINE, COLUMN, BAR, TABLE = "card", "line", "column", "bar", "table"
+VISUAL_KINDS = (CARD, LINE, COLUMN, BAR, TABLE)
+
+GRID_COLUMNS = 12
+GRID_ROWS = 14
+
+
+@dataclass(frozen=True)
+class Field:
+    """A model column, e.g. Field("Listening history", "Track name")."""
+
+    table: str
+    column: str
+
+    @property
+    def label(self) -> str:
+        return self.column
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a visual sits on the page grid (GRID_COLUMNS wide, GRID_ROWS high), from the top left."""
+
+    column: int
+    row: int
+    width: int
+    height: int
+
+    def __post_init__(self) -> None:
+        if self.column < 0 or self.row < 0 or self.width < 1 or self.height < 1:
+            raise ValueError(f"{self}: positions start at 0 and sizes at 1")
+        if self.column + self.width > GRID_COLUMNS or self.row + self.height > GRID_ROWS:
+            raise ValueError(f"{self} does not fit the {GRID_COLUMNS} x {GRID_ROWS} grid")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Keep the rows whose `field` is one of `values` (a visual-level filter in Power BI)."""
+
+    field: Field
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Sort:
+    """Order by a measure (its name) or a grouping column."""
+
+    by: str | Field
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Visual:
+    name: str  # the PBIR visual name: letters, digits, _ and -
+    title: str
+    kind: str
+    place: Place
+    measures: tuple[str, ...] = ()
+    group_by: tuple[Field, ...] = ()
+    filters: tuple[Filter, ...] = ()
+    sort: Sort | None = None
+    # The dashboard lists the first `top` rows (and says how many there are); Power BI scrolls through all.
+    top: int | None = None
+    # A total (card value, chart subtitle, table total row): off where adding up rows means nothing.
+    totals: bool = True
+
+    def __post_init__(self) -> None:
+        if self.kind not in VISUAL_KINDS:
+            raise ValueError(f"visual {self.name}: unknown kind {self.kind!r}; use one of {VISUAL_KINDS}")
+        if self.kind == CARD and (len(self.measures) != 1 or self.group_by):
+            raise ValueError(f"visual {self.name}: a card shows exactly one measure and no columns")
+        if self.kind in (LINE, COLUMN, BAR) and (len(self.group_by) != 1 or not self.measures):
+            raise ValueError(f"visual {self.name}: a chart groups by one column and shows at least one measure")
+        if self.kind == TABLE and not self.group_by:
+            raise ValueError(f"visual {self.name}: a table needs at least one column")
+
+    @property
+    def fields(self) -> tuple[Field, ...]:
+        """Every model column the visual reads: grouping, filters, sort."""
+        sort_field = (self.sort.by,) if self.sort and isinstance(self.sort.by, Field) else ()
+        return self.group_by + tuple(f.field for f in self.filters) + sort_field
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    title: str
+    visuals: tuple[Visual, ...]
+
+
+DAY = Field(DATE_TABLE, DATE_COLUMN)
+_HISTORY = "Listening history"
+
+
+def _card(name: str, measure: str, column: int, width: int) -> Visual:
+    return Visual(name, measure, CARD, Place(column, 0, width, 2), (measure,))
+
+
+LISTENING_OVERVIEW = Page(
+    "listening_overview",
+    "Listening overview",
+    (
+        _card("plays_card", "Plays", 0, 2),
+        _card("listening_minutes_card", "Listening minutes", 2, 2),
+        _card("distinct_tracks_card", "Distinct tracks", 4, 2),
+        _card("distinct_artists_card", "Distinct artists", 6, 2),
+        _card("new_artists_card", "New artists", 8, 2),
+        _card("explicit_share_card", "Explicit share", 10, 2),
+        Visual(
+            "listening_per_day",
+            "Listening minutes and plays per day",
+            LINE,
+            Place(0, 2, 6, 6),
+            ("Listening minutes", "Plays"),
+            (DAY,),
+            sort=Sort(DAY),
+        ),
+        Visual(
+            "plays_by_hour",
+            "Plays by hour of day (UTC)",
+            COLUMN,
+            Place(6, 2, 6, 6),
+            ("Plays",),
+            (Field(_HISTORY, "Played hour"),),
+            sort=Sort(Field(_HISTORY, "Played hour")),
+        ),
+        Visual(
+            "release_decade_mix",
+            "Release-decade mix of plays",
+            COLUMN,
+            Place(0, 8, 6, 6),
+            ("Share of plays",),
+            (Field(_HISTORY, "Release decade"),),
+            sort=Sort(Field(_HISTORY, "Release decade")),
+        ),
+        Visual(
+            "most_played_tracks",
+            "Most played tracks",
+            TABLE,
+            Place(6, 8, 6, 6),
+            ("Plays", "Listening minutes"),
+            (Field(_HISTORY, "Track name"), Field(_HISTORY, "Main artist name")),
+            sort=Sort("Plays", descending=True),
+            top=10,
+        ),
+    ),
+)
+
+ARTISTS_AND_GENRES = Page(
+    "artists_and_genres",
+    "Artists and genres",
+    (
+        _card("artists_distinct_artists_card", "Distinct artists", 0, 4),
+        _card("artists_new_artists_card", "New artists", 4, 4),
+        _card("artists_plays_card", "Plays", 8, 4),
+        Visual(
+            "most_played_artists",
+            "Most played artists",
+            BAR,
+            Place(0, 2, 6, 6),
+            ("Plays",),
+            (Field("Artists", "Artist name"),),
+            sort=Sort("Plays", descending=True),
+            top=10,
+        ),
+        Visual(
+            "plays_by_genre",
+            "Plays by genre of the main artist",
+            BAR,
+            Place(6, 2, 6, 6),
+            ("Plays",),
+            (Field("Artist genres", "Genre"),),
+            sort=Sort("Plays", descending=True),
+            top=10,
+            totals=False,  # a play counts once per genre of its artist
+        ),
+        Visual(
+            "new_artists_per_day",
+            "Artists new to the listener per day",
+            COLUMN,
+            Place(0, 8, 6, 6),
+            ("New artists",),
+            (DAY,),
+            sort=Sort(DAY),
+        ),
+        Visual(
+            "artists_first_heard",
+            "When each artist was first heard",
+            TABLE,
+            Place(6, 8, 6, 6),
+            ("First heard", "Plays"),
+            (Field("Artists", "Artist name"),),
+            sort=Sort("First heard", descending=True),
+            top=10,
+            totals=False,
+        ),
+    ),
+)
+
+PLAYLISTS_AND_TOP_LISTS = Page(
+    "playlists_and_top_lists",
+    "Playlists and top lists",
+    (
+        _card("playlist_count_card", "Playlist count", 0, 3),
+        _card("playlist_adds_card", "Playlist adds", 3, 3),
+        _card("playlist_removals_card", "Playlist removals", 6, 3),
+        _card("saved_track_count_card", "Saved track count", 9, 3),
+        Visual(
+            "playlist_changes_per_day",
+            "Playlist adds and removals per day",
+            COLUMN,
+            Place(0, 2, 6, 6),
+            ("Playlist adds", "Playlist removals"),
+            (DAY,),
+            sort=Sort(DAY),
+        ),
+        Visual(
+            "playlist_sizes",
+            "Playlist size at the latest snapshot",
+            BAR,
+            Place(6, 2, 6, 6),
+            ("Latest playlist items",),
+            (Field("Playlists", "Playlist name"),),
+            sort=Sort("Latest playlist items", descending=True),
+            top=10,
+        ),
+        Visual(
+            "top_list_movement_per_day",
+            "Top-list movement per day",
+            COLUMN,
+            Place(0, 8, 6, 6),
+            ("Top-list climbers", "Top-list fallers", "Top-list new entries"),
+            (DAY,),
+            sort=Sort(DAY),
+        ),
+        Visual(
+            "latest_short_term_top_tracks",
+            "Short-term top tracks in the latest snapshot",
+            TABLE,
+            Place(6, 8, 6, 6),
+            ("Latest rank", "Latest rank change"),
+            (Field("Top items", "Item name"),),
+            filters=(
+                Filter(Field("Top items", "Time range"), ("short_term",)),
+                Filter(Field("Top items", "Item type"), ("track",)),
+            ),
+            sort=Sort("Latest rank"),
+            top=10,
+            totals=False,
+        ),
+    ),
+)
+
+DATA_QUALITY = Page(
+    "data_quality",
+    "Data quality",
+    (
+        _card("rejected_rows_card", "Rejected rows", 0, 3),
+        Visual(
+            "rejected_rows_by_rule",
+            "Rejected landing rows by table and rule",
+            TABLE,
+            Place(0, 2, 6, 6),
+            ("Rejected rows",),
+            (Field("Load rejects", "Table name"), Field("Load rejects", "Rule")),
+            sort=Sort("Rejected rows", descending=True),
+        ),
+        Visual(
+            "rejected_rows_per_day",
+            "Rejected rows per ingest day",
+            COLUMN,
+            Place(6, 2, 6, 6),
+            ("Rejected rows",),
+            (DAY,),
+            sort=Sort(DAY),
+        ),
+    ),
+)
+
+PAGES: tuple[Page, ...] = (LISTENING_OVERVIEW, ARTISTS_AND_GENRES, PLAYLISTS_AND_TOP_LISTS, DATA_QUALITY)

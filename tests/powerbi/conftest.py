@@ -1,0 +1,383 @@
+"""Fixtures of the report tests: a local warehouse holding three days of a small listening history (loaded
+through the pipes as the Glue job's Parquet files), the committed Power BI Project read back from disk, and
+headless Chromium.
+
+The history (2026-03-01 to 2026-03-03), and what the report must make of it:
+    plays      9, three a day; Jóga 3, Teardrop 2, the rest 1; one explicit play (Angel)
+    artists    main artists Björk (4 plays), Massive Attack (3), Nina Simone (1), Unsigned (1); new per day 2, 1, 1
+    genres     electronica 7, art pop 4, trip hop 3, jazz 1, soul 1 (Unsigned has none)
+    decades    1990s 7 plays, 1960s 1, unknown 1
+    playlists  Morning loses Teardrop and gains Human Behaviour on day 2; Evening gains Mystery Track on day 3
+    top lists  short-term tracks: day 1 Jóga, Teardrop, Feeling Good; day 2 Teardrop, Jóga, Angel;
+               day 3 Teardrop, Angel, Jóga. Short-term artists: day 1 Björk, Massive Attack; day 3 reversed
+    saved      2 tracks;  rejects: 1 dim_track row without an id
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from applier import warehouse_variables
+from config import PipelineConfig, load_config
+from contracts.model import TABLES_BY_NAME
+from contracts.processed_zone import model_partition_prefix
+from powerbi.project import PROJECT_DIR, REPORT_DIR, SEMANTIC_MODEL_DIR
+
+HERE = Path(__file__).parent
+ACCOUNT = "123456789012"
+CHROMIUM = Path("/usr/bin/chromium")
+
+DAYS = ("2026-03-01", "2026-03-02", "2026-03-03")
+RUNS = {day: f"{day.replace('-', '')}T061500Z-0000000{i}" for i, day in enumerate(DAYS)}
+
+# How the Glue job's Spark types land in Parquet (as tests/warehouse does).
+ARROW_TYPES = {
+    "string": pa.string(),
+    "int": pa.int32(),
+    "long": pa.int64(),
+    "double": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us", tz="UTC"),
+    "array<string>": pa.list_(pa.string()),
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # fakesnow notes on every fetch that DuckDB copies Arrow results; true, and irrelevant here.
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.filterwarnings("ignore:Arrow output on a DB-API result:UserWarning"))
+
+
+def _at(day: str, clock: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(f"{day}T{clock}:00+00:00")
+
+
+def _day(day: str) -> datetime.date:
+    return datetime.date.fromisoformat(day)
+
+
+ARTISTS = [
+    {"artist_id": "ar1", "artist_name": "Björk", "genres": ["art pop", "electronica"]},
+    {"artist_id": "ar2", "artist_name": "Massive Attack", "genres": ["trip hop", "electronica"]},
+    {"artist_id": "ar3", "artist_name": "Nina Simone", "genres": ["jazz", "soul"]},
+    {"artist_id": "ar4", "artist_name": "Unsigned", "genres": None},
+]
+ALBUMS = [
+    {"album_id": "al1", "album_name": "Homogenic", "release_date": "1997-09-22", "release_year": 1997},
+    {"album_id": "al2", "album_name": "Mezzanine", "release_date": "1998-04-20", "release_year": 1998},
+    {"album_id": "al3", "album_name": "I Put a Spell on You", "release_date": "1965", "release_year": 1965},
+    {"album_id": "al4", "album_name": "Debut", "release_date": "1993-07", "release_year": 1993},
+    {"album_id": "al5", "album_name": "Demo", "release_date": None, "release_year": None},
+]
+TRACKS = [
+    {"track_id": "t1", "track_name": "Jóga", "duration_ms": 305000, "explicit": False, "album_id": "al1"},
+    {"track_id": "t2", "track_name": "Teardrop", "duration_ms": 330000, "explicit": False, "album_id": "al2"},
+    {"track_id": "t3", "track_name": "Feeling Good", "duration_ms": 177000, "explicit": False, "album_id": "al3"},
+    {"track_id": "t4", "track_name": "Human Behaviour", "duration_ms": 252000, "explicit": False, "album_id": "al4"},
+    {"track_id": "t5", "track_name": "Angel", "duration_ms": 379000, "explicit": True, "album_id": "al2"},
+    {"track_id": "t6", "track_name": "Mystery Track", "duration_ms": 200000, "explicit": None, "album_id": "al5"},
+    {"track_name": "No id"},  # broken: rejected by the warehouse, counted in the data-quality page
+]
+TRACK_ARTISTS = [("t1", "ar1", 0), ("t2", "ar2", 0), ("t2", "ar3", 1), ("t3", "ar3", 0), ("t4", "ar1", 0)]
+TRACK_ARTISTS += [("t5", "ar2", 0), ("t6", "ar4", 0)]
+ALBUM_ARTISTS = [("al1", "ar1"), ("al2", "ar2"), ("al3", "ar3"), ("al4", "ar1"), ("al5", "ar4")]
+PLAYS = {
+    DAYS[0]: [("06:10", "t1"), ("07:20", "t2"), ("20:05", "t1")],
+    DAYS[1]: [("08:00", "t3"), ("09:30", "t5"), ("21:15", "t2")],
+    DAYS[2]: [("10:00", "t4"), ("11:45", "t6"), ("12:30", "t1")],
+}
+PLAYLISTS = [
+    {"playlist_id": "p1", "playlist_name": "Morning", "owner_id": "me", "owner_name": "Listener", "total_items": 3},
+    {"playlist_id": "p2", "playlist_name": "Evening", "owner_id": "me", "owner_name": "Listener", "total_items": 2},
+]
+PLAYLIST_SNAPSHOTS = {
+    DAYS[0]: {"p1": ["t1", "t2", "t3"], "p2": ["t5"]},
+    DAYS[1]: {"p1": ["t1", "t3", "t4"]},
+    DAYS[2]: {"p1": ["t1", "t3", "t4"], "p2": ["t5", "t6"]},
+}
+TOP_LISTS = {
+    DAYS[0]: {("short_term", "track"): ["t1", "t2", "t3"], ("short_term", "artist"): ["ar1", "ar2"]},
+    DAYS[1]: {("short_term", "track"): ["t2", "t1", "t5"]},
+    DAYS[2]: {("short_term", "track"): ["t2", "t5", "t1"], ("short_term", "artist"): ["ar2", "ar1"]},
+}
+SAVED = [("t1", _at("2025-12-01", "10:00")), ("t3", _at(DAYS[1], "09:00"))]
+
+
+def history_files(day: str) -> dict[str, list[dict[str, Any]]]:
+    """The model rows the day's run writes, per model table."""
+    files: dict[str, list[dict[str, Any]]] = {
+        "fact_play": [{"played_at": _at(day, clock), "track_id": track} for clock, track in PLAYS[day]],
+        "fact_playlist_item": [
+            {
+                "snapshot_date": _day(day),
+                "playlist_id": playlist,
+                "position": position,
+                "item_type": "track",
+                "track_id": track,
+                "added_at": _at(DAYS[0], "00:00"),
+                "added_by": "me",
+            }
+            for playlist, tracks in PLAYLIST_SNAPSHOTS[day].items()
+            for position, track in enumerate(tracks)
+        ],
+        "fact_top_item": [
+            {"snapshot_date": _day(day), "time_range": time_range, "item_type": kind, "rank": rank, "item_id": item}
+            for (time_range, kind), items in TOP_LISTS[day].items()
+            for rank, item in enumerate(items, start=1)
+        ],
+    }
+    if day == DAYS[0]:
+        files |= {
+            "dim_artist": ARTISTS,
+            "dim_album": ALBUMS,
+            "dim_track": TRACKS,
+            "dim_playlist": PLAYLISTS,
+            "bridge_track_artist": [{"track_id": t, "artist_id": a, "artist_position": p} for t, a, p in TRACK_ARTISTS],
+            "bridge_album_artist": [{"album_id": al, "artist_id": a, "artist_position": 0} for al, a in ALBUM_ARTISTS],
+            "fact_saved_track": [{"track_id": track, "saved_at": at} for track, at in SAVED],
+        }
+    return files
+
+
+def write_model_file(stage_root: Path, table: str, day: str, rows: list[dict[str, Any]]) -> str:
+    """`rows` with their lineage as a Parquet file typed like the Glue job's; returns the processed-bucket key."""
+    columns = TABLES_BY_NAME[table].columns
+    schema = pa.schema([(c.name, ARROW_TYPES[c.type]) for c in columns])
+    run_id = RUNS[day]
+    lineage = {
+        "run_id": run_id,
+        "ingest_date": _day(day),
+        "source_file": f"spotify/ingest_date={day}/run_id={run_id}/part-00000.jsonl.gz",
+    }
+    key = f"{model_partition_prefix(table, day, run_id)}part-00000.parquet"
+    path = stage_root / key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist([{**lineage, **row} for row in rows], schema=schema), path)
+    return key
+
+
+@pytest.fixture(scope="session")
+def local_config() -> PipelineConfig:
+    return load_config("local")
+
+
+@pytest.fixture(scope="session")
+def variables(local_config: PipelineConfig) -> dict[str, str]:
+    return warehouse_variables(
+        local_config,
+        processed_bucket=local_config.bucket_name("processed"),
+        storage_role_arn=f"arn:aws:iam::{ACCOUNT}:role/{local_config.storage_role_name}",
+        error_topic_arn=f"arn:aws:sns:us-east-1:{ACCOUNT}:spotify-pipeline-local-pipe-errors",
+        error_role_arn=f"arn:aws:iam::{ACCOUNT}:role/spotify-pipeline-local-pipe-errors",
+    )
+
+
+@pytest.fixture(scope="session")
+def history_dirs(
+    tmp_path_factory: pytest.TempPathFactory, local_config: PipelineConfig, variables: dict[str, str]
+) -> tuple[Path, Path]:
+    """(db_dir, stage_root) of a warehouse holding the three days, each day's files loaded through the pipes.
+
+    The warehouse is closed again: fakesnow patches the connector process-wide, so only one may be open."""
+    from local.warehouse import LocalWarehouse
+
+    root = tmp_path_factory.mktemp("listening-history")
+    with LocalWarehouse(root / "db", root / "s3", local_config, variables) as warehouse:
+        warehouse.apply()
+        for day in DAYS:
+            for table, rows in history_files(day).items():
+                warehouse.ingest(table, write_model_file(root / "s3", table, day, rows))
+            warehouse.refresh()
+    return root / "db", root / "s3"
+
+
+@pytest.fixture
+def history_warehouse(
+    history_dirs: tuple[Path, Path], tmp_path: Path, local_config: PipelineConfig, variables: dict[str, str]
+) -> Iterator[Any]:
+    """The three-day warehouse, open (on a copy, so that no test changes another's data)."""
+    from local.warehouse import LocalWarehouse
+
+    db_dir, stage_root = history_dirs
+    shutil.copytree(db_dir, tmp_path / "db")
+    with LocalWarehouse(tmp_path / "db", stage_root, local_config, variables) as warehouse:
+        yield warehouse
+
+
+@pytest.fixture
+def empty_warehouse(tmp_path: Path, local_config: PipelineConfig, variables: dict[str, str]) -> Iterator[Any]:
+    """A warehouse with every migration applied and no data: a first `make run` that loaded nothing."""
+    from local.warehouse import LocalWarehouse
+
+    with LocalWarehouse(tmp_path / "db", tmp_path / "s3", local_config, variables) as warehouse:
+        warehouse.apply()
+        yield warehouse
+
+
+# -- the committed Power BI Project, read back --------------------------------------------------------------
+
+
+@dataclass
+class TmdlColumn:
+    name: str
+    data_type: str
+    source_column: str
+
+
+@dataclass
+class TmdlTable:
+    name: str
+    columns: dict[str, TmdlColumn] = field(default_factory=dict)
+    measures: dict[str, str] = field(default_factory=dict)  # name -> DAX
+    partition_kind: str = ""
+    partition_source: str = ""
+
+
+_DECLARATION = re.compile(r"^(\t*)(table|column|measure|partition) ('(?:[^']|'')*'|[^\s=]+)( =(?: (.*))?)?$")
+_PROPERTY = re.compile(r"^(\t+)(\w+)(?:: (.*)| =(?: (.*))?)$")
+
+
+def tmdl_name(text: str) -> str:
+    text = text.strip()
+    return text[1:-1].replace("''", "'") if text.startswith("'") else text
+
+
+def tmdl_reference(text: str) -> tuple[str, str]:
+    """`'Listening history'.'Played date'` -> ("Listening history", "Played date")."""
+    match = re.fullmatch(r"('(?:[^']|'')+'|[^.']+)\.('(?:[^']|'')+'|[^.']+)", text.strip())
+    assert match, f"not a Table.Column reference: {text!r}"
+    return tmdl_name(match[1]), tmdl_name(match[2])
+
+
+def _depth(line: str) -> int:
+    return len(line) - len(line.lstrip("\t"))
+
+
+def read_tmdl_table(text: str) -> TmdlTable:
+    """The table, its columns, measures and partition, read from the text of a tables/*.tmdl file alone.
+
+    An expression is on its declaration's line after " = ", or on the lines below, two levels deeper."""
+    lines = text.splitlines()
+    table: TmdlTable | None = None
+    column: TmdlColumn | None = None
+    index = 0
+
+    def expression_below(depth: int) -> str:
+        nonlocal index
+        body = []
+        while index + 1 < len(lines) and lines[index + 1].strip() and _depth(lines[index + 1]) >= depth + 2:
+            index += 1
+            body.append(lines[index][depth + 2 :])
+        return "\n".join(body)
+
+    while index < len(lines):
+        line = lines[index]
+        if declaration := _DECLARATION.match(line):
+            depth, kind, name = len(declaration[1]), declaration[2], tmdl_name(declaration[3])
+            has_expression, value = declaration[4] is not None, declaration[5]
+            expression = (value or "") if not has_expression or value else expression_below(depth)
+            if kind == "table":
+                table = TmdlTable(name)
+            elif table is not None and kind == "column":
+                column = TmdlColumn(name, "", "")
+                table.columns[name] = column
+            elif table is not None and kind == "measure":
+                column = None
+                table.measures[name] = expression
+            elif table is not None and kind == "partition":
+                column = None
+                table.partition_kind = expression
+        elif (prop := _PROPERTY.match(line)) and table is not None:
+            depth, key, value = len(prop[1]), prop[2], prop[3]
+            if key == "source" and prop[3] is None:
+                table.partition_source = prop[4] or expression_below(depth)
+            elif column is not None and key == "dataType":
+                column.data_type = value
+            elif column is not None and key == "sourceColumn":
+                column.source_column = value
+        index += 1
+    assert table is not None, "no table in the file"
+    return table
+
+
+@dataclass
+class CommittedProject:
+    root: Path
+    tables: dict[str, TmdlTable]
+    relationships: list[tuple[tuple[str, str], tuple[str, str]]]
+    parameters: dict[str, str]  # name -> the text above it (its description)
+    visuals: dict[str, dict[str, Any]]  # path -> visual.json
+
+
+@pytest.fixture(scope="session")
+def committed_project() -> CommittedProject:
+    definition = PROJECT_DIR / SEMANTIC_MODEL_DIR / "definition"
+    tables = {}
+    for path in sorted((definition / "tables").glob("*.tmdl")):
+        parsed = read_tmdl_table(path.read_text(encoding="utf-8"))
+        tables[parsed.name] = parsed
+    relationships = []
+    for block in (definition / "relationships.tmdl").read_text(encoding="utf-8").split("\n\n"):
+        props = {m[2]: m[3] for m in (_PROPERTY.match(line) for line in block.splitlines()) if m}
+        relationships.append((tmdl_reference(props["fromColumn"]), tmdl_reference(props["toColumn"])))
+    parameters = {}
+    description = ""
+    for line in (definition / "expressions.tmdl").read_text(encoding="utf-8").splitlines():
+        if line.startswith("///"):
+            description = line[3:].strip()
+        elif match := re.match(r"^expression (\S+) = .*IsParameterQuery=true", line):
+            parameters[match[1]] = description
+            description = ""
+    visuals = {
+        path.relative_to(PROJECT_DIR).as_posix(): json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted((PROJECT_DIR / REPORT_DIR / "definition" / "pages").glob("*/visuals/*/visual.json"))
+    }
+    return CommittedProject(PROJECT_DIR, tables, relationships, parameters, visuals)
+
+
+# -- a browser -------------------------------------------------------------------------------------------------
+
+
+def chromium_command(profile: Path, *arguments: str) -> list[str]:
+    return [
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        *arguments,
+    ]
+
+
+@pytest.fixture
+def dump_dom(tmp_path: Path) -> Any:
+    """`dump_dom(html_file) -> str`: the page's DOM after its scripts ran, from headless Chromium."""
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} is not installed (Debian: apt-get install chromium); the browser test needs it")
+
+    def dump(page: Path) -> str:
+        command = chromium_command(tmp_path / "profile", "--virtual-time-budget=5000", "--dump-dom", page.as_uri())
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)  # noqa: S603
+        assert result.returncode == 0, f"chromium failed: {result.stderr[-2000:]}"
+        return result.stdout
+
+    return dump
