@@ -19,9 +19,11 @@ The run report counts, per model table, the records read, written, quarantined a
 rule, so that `input == output + quarantined + sum(dropped)`:
 
     {"run_id": "...", "ingest_date": "...", "manifest": "<uri>", "status": "complete",
+     "extraction_status": "complete" | "partial", "api_mode": "development" | "extended",
      "tables": {"dim_track": {"input": 120, "output": 118, "quarantined": 1,
+                              "quarantine_rules": {"duration_ms_positive": 1},
                               "dropped": {"duplicate_key": 1}}, ...},
-     "pages": {"read": 40, "malformed": 0}}
+     "pages": {"read": 40, "malformed": 0, "quarantine_rules": {}}}
 """
 
 from __future__ import annotations

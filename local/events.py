@@ -86,9 +86,7 @@ class EventWiring:
         url = self._queues[queue_name]
         bodies: list[dict] = []
         while True:
-            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get(
-                "Messages", []
-            )
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", [])
             if not messages:
                 return bodies
             for message in messages:

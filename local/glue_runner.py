@@ -3,9 +3,9 @@
 Local Spark cannot read `s3://` here (hadoop-aws is not installable offline), so this shim, and never the job,
 copies the manifest and the files it lists from emulated S3 into a folder that mirrors the raw bucket, runs
 `glue_jobs/spotify_transform.py` with the arguments Glue passes (`--JOB_NAME`, `--manifest_uri`,
-`--processed_uri`), then puts the job's output into the processed bucket, where each new `.parquet` object
-fires its pipe's notification. A rewritten partition replaces the objects it had before, as Spark's overwrite
-of an S3 prefix does.
+`--processed_uri`) in a warm Spark process (`local/spark_worker.py`), then puts the job's output into the
+processed bucket, where each new `.parquet` object fires its pipe's notification. A rewritten partition replaces
+the objects it had before, as Spark's overwrite of an S3 prefix does.
 """
 
 from __future__ import annotations
@@ -18,14 +18,20 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from contracts.manifest import Manifest
-from contracts.processed_zone import MODEL_PREFIX, QUARANTINE_PREFIX, run_report_key
+from contracts.model import TABLES, TABLES_BY_NAME
+from contracts.processed_zone import (
+    PAGES_QUARANTINE,
+    model_partition_prefix,
+    quarantine_partition_prefix,
+    run_report_key,
+)
 from contracts.raw_zone import RunLocation
 from local.aws import LocalAws
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-JOB_SCRIPT = REPO_ROOT / "glue_jobs" / "spotify_transform.py"
 
 
 class TransformFailed(RuntimeError):
@@ -51,15 +57,75 @@ def _last_error_line(log_file: Path) -> str:
     return "no output"
 
 
+class SparkJobRunner:
+    """The warm Spark process: started on first use, one job run at a time, stopped with the runtime."""
+
+    def __init__(self, log_file: Path, work_dir: Path) -> None:
+        self.log_file = log_file
+        self.work_dir = work_dir
+        self._process: subprocess.Popen | None = None
+        self._log: TextIO | None = None
+
+    def start(self) -> subprocess.Popen:
+        """Start the worker now (it warms up Spark while the extraction runs); idempotent."""
+        if self._process is None or self._process.poll() is not None:
+            self.log_file.parent.mkdir(parents=True, exist_ok=True)
+            self._log = self.log_file.open("a", encoding="utf-8")
+            env = {
+                **os.environ,
+                "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "glue_jobs")]),
+                "PYSPARK_PYTHON": sys.executable,
+            }
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "local.spark_worker"],
+                stdin=subprocess.PIPE,
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+                cwd=REPO_ROOT,
+                env=env,
+                text=True,
+            )
+        return self._process
+
+    def run(self, argv: list[str]) -> int:
+        """Run the job with `argv` (script path first, as Glue calls it); its exit status."""
+        process = self.start()
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        result = self.work_dir / "job-result.json"
+        result.unlink(missing_ok=True)
+        assert process.stdin is not None and self._log is not None
+        self._log.write(f"\n=== {time.strftime('%H:%M:%S')} {' '.join(argv)}\n")
+        self._log.flush()
+        process.stdin.write(json.dumps({"argv": argv, "result": str(result)}) + "\n")
+        process.stdin.flush()
+        while not result.exists():
+            if process.poll() is not None:
+                return process.returncode or 1
+            time.sleep(0.05)
+        return int(json.loads(result.read_text(encoding="utf-8"))["returncode"])
+
+    def stop(self) -> None:
+        if self._process is not None:
+            if self._process.stdin:
+                self._process.stdin.close()
+            try:
+                self._process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+            self._process = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+
 def run_transform_job(
+    runner: SparkJobRunner,
     aws: LocalAws,
     raw_bucket: str,
     manifest_key: str,
     processed_bucket: str,
     work_dir: Path,
-    log_file: Path,
     job_name: str,
-    extra_env: dict[str, str] | None = None,
 ) -> JobRun:
     started = time.perf_counter()
     location = RunLocation.from_key(manifest_key)
@@ -73,16 +139,8 @@ def run_transform_job(
     for listed in manifest.files:
         aws.download(raw_bucket, listed.key, raw_mirror / listed.key)
 
-    env = {
-        **os.environ,
-        **aws.environment(),
-        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "glue_jobs")]),
-        "PYSPARK_PYTHON": sys.executable,
-        **(extra_env or {}),
-    }
-    command = [
-        sys.executable,
-        str(JOB_SCRIPT),
+    argv = [
+        str(REPO_ROOT / "glue_jobs" / "spotify_transform.py"),
         "--JOB_NAME",
         job_name,
         "--manifest_uri",
@@ -90,14 +148,9 @@ def run_transform_job(
         "--processed_uri",
         str(output_dir),
     ]
-    log_file.parent.mkdir(parents=True, exist_ok=True)
-    with log_file.open("a", encoding="utf-8") as log:
-        log.write(f"\n=== {time.strftime('%H:%M:%S')} {' '.join(command)}\n")
-        log.flush()
-        result = subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT, check=False)  # noqa: S603
-    if result.returncode != 0:
+    if runner.run(argv) != 0:
         raise TransformFailed(
-            f"the transform of {manifest_key} failed: {_last_error_line(log_file)} (full log: {log_file})"
+            f"the transform of {manifest_key} failed: {_last_error_line(runner.log_file)} (full log: {runner.log_file})"
         )
 
     written, replaced = _publish(aws, processed_bucket, output_dir, location)
@@ -122,15 +175,13 @@ def _publish(aws: LocalAws, bucket: str, output_dir: Path, location: RunLocation
     s3 = aws.client("s3")
     files = sorted(p for p in output_dir.rglob("*") if p.is_file() and not p.name.endswith(".crc"))
     written = [p.relative_to(output_dir).as_posix() for p in files]
-    partition = f"snapshot_date={location.ingest_date.isoformat()}/run_id={location.run_id}/"
-    partitions = {key.split(partition)[0] + partition for key in written if partition in key}
-    stale = [
-        key
-        for prefix in sorted(partitions)
-        if prefix.startswith((MODEL_PREFIX + "/", QUARANTINE_PREFIX + "/"))
-        for key in aws.iter_keys(bucket, prefix)
-        if key not in set(written)
+    # Every dataset the run may have written before, including those this attempt left empty.
+    day, run_id = location.ingest_date.isoformat(), location.run_id
+    partitions = [model_partition_prefix(t.name, day, run_id) for t in TABLES] + [
+        quarantine_partition_prefix(name, day, run_id) for name in (*TABLES_BY_NAME, PAGES_QUARANTINE)
     ]
+    kept = set(written)
+    stale = [key for prefix in partitions for key in aws.iter_keys(bucket, prefix) if key not in kept]
     for key in stale:
         s3.delete_object(Bucket=bucket, Key=key)
     for path, key in zip(files, written, strict=True):

@@ -27,7 +27,7 @@ from config import PipelineConfig
 from contracts.manifest import Manifest
 from local.aws import LocalAws
 from local.events import EventWiring, ObjectCreated
-from local.glue_runner import JobRun, run_transform_job
+from local.glue_runner import JobRun, SparkJobRunner, run_transform_job
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXTRACT_HANDLER = "extract.handler.handler"
@@ -96,6 +96,7 @@ class LocalPipeline:
         self.spotify: Any = None
         self.warehouse: Any = None
         self.events: EventWiring | None = None
+        self.spark_jobs = SparkJobRunner(log_file, state_dir / "tmp")
         self.startup_seconds = 0.0
 
     # -- life cycle -------------------------------------------------------------------------------------------
@@ -121,6 +122,7 @@ class LocalPipeline:
         from local.fake_spotify import FakeSpotify
         from local.warehouse import LocalWarehouse
 
+        self.spark_jobs.start()
         self.aws.start()
         for bucket in (self.raw_bucket, self.processed_bucket):
             self.aws.load_bucket(bucket)
@@ -167,6 +169,7 @@ class LocalPipeline:
                 for bucket in (self.raw_bucket, self.processed_bucket):
                     self.aws.save_bucket(bucket)
         finally:
+            self.spark_jobs.stop()
             if self.warehouse is not None:
                 self.warehouse.close()
             if self.spotify is not None:
@@ -269,12 +272,12 @@ class LocalPipeline:
 
     def run_transform(self, event: ObjectCreated) -> JobRun:
         return run_transform_job(
+            self.spark_jobs,
             self.aws,
             raw_bucket=event.bucket,
             manifest_key=event.key,
             processed_bucket=self.processed_bucket,
             work_dir=self.state_dir / "stage",
-            log_file=self.log_file,
             job_name=self.config.glue_job_name,
         )
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 # Tests never reach a real AWS account: fake credentials and a fixed region for every boto3 client,
 # set before any test module creates one.
@@ -41,3 +45,14 @@ def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10)
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
     yield moto_endpoint
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[SparkSession]:
+    """One local SparkSession for every Spark test, built with the Glue job's own settings (UTC, micros ...):
+    local[2], two shuffle partitions, no UI, quiet logs, a quick-start JVM."""
+    from transforms.session import build_session
+
+    session = build_session("tests", shuffle_partitions=2, master="local[2]", short_lived=True)
+    yield session
+    session.stop()

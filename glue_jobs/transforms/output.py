@@ -1,0 +1,194 @@
+"""The job's output: one Parquet dataset per model table and run, the quarantine, and the run report.
+
+Each dataset is written to its own partition directory (contracts/processed_zone.py) with the partition values
+also inside the files, replacing an earlier attempt of the same run and nothing else. A daily run writes one file
+per dataset; a partition larger than `TARGET_FILE_BYTES` is split into files of about that size. A dataset without
+rows leaves no directory (and removes a stale one).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+
+from contracts.model import TABLES, Table
+from contracts.processed_zone import PAGES_QUARANTINE, model_partition_prefix, quarantine_partition_prefix
+
+from .build import Model
+from .inputs import RunInput
+from .quality import DROPPED, OUTPUT, QUARANTINED, output_rows, page_quarantine_rows, quarantine_rows
+
+REPORT_STATUS = "complete"
+# Parquet files of ~128-256 MB suit Snowpipe; a daily run stays far below, so one file per table and run.
+TARGET_FILE_BYTES = 192 * 1024 * 1024
+# Rough Parquet bytes per value, to turn the target size into a row count (dictionary encoding and snappy
+# make real files smaller, which keeps them within the range).
+_VALUE_BYTES = {"string": 24, "array<string>": 48, "boolean": 1, "int": 4, "date": 4}
+_DEFAULT_VALUE_BYTES = 8
+_QUARANTINE_ROW_BYTES = 2048
+_QUARANTINE_ORDER = ("rule", "record")
+
+
+@dataclass
+class OutcomeCounts:
+    """Per table (and `PAGES_QUARANTINE` for the pages) of one run: rows per outcome and reason."""
+
+    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+    def add(self, table_name: str, outcome: str, reason: str | None, rows: int) -> None:
+        self.counts[table_name][(outcome, reason)] += rows
+
+    def total(self, table_name: str, outcome: str | None = None) -> int:
+        return sum(n for (o, _), n in self.counts[table_name].items() if outcome in (None, o))
+
+    def by_reason(self, table_name: str, outcome: str) -> dict[str, int]:
+        return dict(sorted((r, n) for (o, r), n in self.counts[table_name].items() if o == outcome))
+
+
+def outcome_counts(model: Model) -> dict[str, OutcomeCounts]:
+    """All tables' outcome counts, per run, in one job."""
+    per_table = [
+        frame.select(F.lit(name).alias("table_name"), "run_id", "outcome", "reason")
+        for name, frame in model.tables.items()
+    ]
+    per_page = model.pages.select(
+        F.lit(PAGES_QUARANTINE).alias("table_name"),
+        "run_id",
+        F.when(F.col("page_rule").isNull(), F.lit(OUTPUT)).otherwise(F.lit(QUARANTINED)).alias("outcome"),
+        F.col("page_rule").alias("reason"),
+    )
+    union = per_page
+    for frame in per_table:
+        union = union.unionByName(frame)
+    counts: dict[str, OutcomeCounts] = defaultdict(OutcomeCounts)
+    for row in union.groupBy("table_name", "run_id", "outcome", "reason").count().collect():
+        counts[row["run_id"]].add(row["table_name"], row["outcome"], row["reason"], row["count"])
+    return counts
+
+
+def rows_per_file(table: Table | None) -> int:
+    """Rows in a file of about `TARGET_FILE_BYTES` (`None`: a quarantine file)."""
+    if table is None:
+        row_bytes = _QUARANTINE_ROW_BYTES
+    else:
+        row_bytes = sum(_VALUE_BYTES.get(c.type, _DEFAULT_VALUE_BYTES) for c in table.columns)
+    return max(TARGET_FILE_BYTES // row_bytes, 1)
+
+
+def _remove(spark: SparkSession, uri: str) -> None:
+    """Delete a dataset directory through Spark's own file system (S3 in Glue, local disk locally)."""
+    # Hadoop's FileSystem has no Python API; py4j reaches it in Glue and locally alike.
+    path = spark._jvm.org.apache.hadoop.fs.Path(uri)
+    file_system = path.getFileSystem(spark._jsc.hadoopConfiguration())
+    if file_system.exists(path):
+        file_system.delete(path, True)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One dataset of one run to write: its rows, where, how many, and their order in the files."""
+
+    frame: DataFrame
+    uri: str
+    rows: int
+    per_file: int
+    order: Sequence[str]
+
+
+def write_dataset(frame: DataFrame, uri: str, rows: int, per_file: int, order: Sequence[str]) -> None:
+    """Replace the dataset at `uri` with `frame` (`rows` rows); no rows leaves no directory behind."""
+    if rows == 0:
+        _remove(frame.sparkSession, uri)
+        return
+    # Overwriting this run's own directory replaces an earlier attempt of the same run and nothing else; the
+    # files get new names, so a pipe loads them again and the warehouse's merge keeps one row per key.
+    (
+        frame.coalesce(math.ceil(rows / per_file))
+        .sortWithinPartitions(*order)
+        .write.mode("overwrite")
+        .option("maxRecordsPerFile", per_file)
+        .parquet(uri)
+    )
+
+
+def _datasets(model: Model, run: RunInput, counts: OutcomeCounts, root: str) -> list[Dataset]:
+    run_id, ingest_date = run.manifest.run_id, run.manifest.ingest_date
+    of_run = F.col("run_id") == run_id
+    datasets = []
+    for table in TABLES:
+        classified = model.tables[table.name].where(of_run)
+        datasets.append(
+            Dataset(
+                output_rows(classified, table),
+                root + model_partition_prefix(table.name, ingest_date, run_id),
+                counts.total(table.name, OUTPUT),
+                rows_per_file(table),
+                table.key,
+            )
+        )
+        datasets.append(
+            Dataset(
+                quarantine_rows(classified, table),
+                root + quarantine_partition_prefix(table.name, ingest_date, run_id),
+                counts.total(table.name, QUARANTINED),
+                rows_per_file(None),
+                _QUARANTINE_ORDER,
+            )
+        )
+    datasets.append(
+        Dataset(
+            page_quarantine_rows(model.pages.where(of_run)),
+            root + quarantine_partition_prefix(PAGES_QUARANTINE, ingest_date, run_id),
+            counts.total(PAGES_QUARANTINE, QUARANTINED),
+            rows_per_file(None),
+            _QUARANTINE_ORDER,
+        )
+    )
+    return datasets
+
+
+def write_model(model: Model, runs: Sequence[RunInput], processed_uri: str) -> dict[str, OutcomeCounts]:
+    """Write every table's output and quarantine, per run, under `processed_uri`; return the counts per run."""
+    counts = outcome_counts(model)
+    root = processed_uri.rstrip("/") + "/"
+    datasets = [d for run in runs for d in _datasets(model, run, counts[run.manifest.run_id], root)]
+    # Each write is a small job of one task per file: one writer per core keeps them all busy.
+    writers = max(model.pages.sparkSession.sparkContext.defaultParallelism, 1)
+    with ThreadPoolExecutor(max_workers=writers) as pool:
+        for done in [pool.submit(write_dataset, d.frame, d.uri, d.rows, d.per_file, d.order) for d in datasets]:
+            done.result()
+    return counts
+
+
+def run_report(run: RunInput, counts: OutcomeCounts) -> dict[str, Any]:
+    """The run report of contracts/processed_zone.py: per table, input = output + quarantined + dropped."""
+    report_tables = {}
+    for table in TABLES:
+        report_tables[table.name] = {
+            "input": counts.total(table.name),
+            "output": counts.total(table.name, OUTPUT),
+            "quarantined": counts.total(table.name, QUARANTINED),
+            "dropped": counts.by_reason(table.name, DROPPED),
+            "quarantine_rules": counts.by_reason(table.name, QUARANTINED),
+        }
+    return {
+        "run_id": run.manifest.run_id,
+        "ingest_date": run.manifest.ingest_date,
+        "manifest": run.manifest_uri,
+        "status": REPORT_STATUS,
+        "extraction_status": run.manifest.status,
+        "api_mode": run.manifest.api_mode,
+        "tables": report_tables,
+        "pages": {
+            "read": counts.total(PAGES_QUARANTINE),
+            "malformed": counts.total(PAGES_QUARANTINE, QUARANTINED),
+            "quarantine_rules": counts.by_reason(PAGES_QUARANTINE, QUARANTINED),
+        },
+    }

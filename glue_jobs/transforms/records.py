@@ -1,0 +1,284 @@
+"""The entities found in the pages, flattened to one shape per kind, wherever in a page they appear.
+
+A track appears in plays, top lists, saved tracks, playlists, albums and search results, as a full object or a
+simplified one; an album inside every track; an artist inside every track and album. Each function here gathers
+every occurrence of one kind into one DataFrame with the same columns, plus:
+
+- lineage (`run_id`, `ingest_date`, `source_file`) and `fetched_at` of the page it came from;
+- `detail`: how complete the object is by nature (`FULL` from the entity's own endpoint, `EMBEDDED` a full object
+  inside another page, `SIMPLIFIED` a simplified nested one), so a table can prefer the richest occurrence;
+- `is_local`: the occurrence belongs to a local file (no Spotify ids);
+- `raw_record`: the object as read, as JSON text, for the quarantine.
+
+Only pyspark and built-in functions: no Python UDFs.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from pyspark.sql import Column, DataFrame
+from pyspark.sql import functions as F
+from pyspark.sql.types import ArrayType, StringType, StructType
+
+from contracts.raw_zone import Source
+
+from .pages import valid_pages
+from .schemas import ALBUM, ARTIST, SIMPLE_ALBUM
+
+FULL = 2
+EMBEDDED = 1
+SIMPLIFIED = 0
+
+LINEAGE = ("run_id", "ingest_date", "source_file", "fetched_at")
+
+
+def page_elements(pages: DataFrame, source: str, elements: Callable[[Column], Column], *context: Column) -> DataFrame:
+    """One row per element of the array `elements(page)` in each good page of `source`: lineage, `context`,
+    the element as `item` and its position in the array as `index`."""
+    return valid_pages(pages, source).select(
+        *LINEAGE, *context, F.posexplode(elements(F.col("page"))).alias("index", "item")
+    )
+
+
+def page_offset(page: Column) -> Column:
+    """Where a page starts in its list: the paging object's offset, else the request's, else 0."""
+    return F.coalesce(page["response"]["offset"], page["request"]["params"]["offset"].try_cast("int"), F.lit(0))
+
+
+def _one_or_many(response: Column, batch_field: str, schema: StructType) -> Column:
+    """The objects of a body that is either a batch (`{"artists": [...]}`) or a single object."""
+    single = F.struct(*(response[name].alias(name) for name in schema.fieldNames()))
+    return F.when(response[batch_field].isNotNull(), response[batch_field]).otherwise(F.array(single))
+
+
+def image_url(images: Column) -> Column:
+    """The widest image's URL; the API lists images widest first, and a tie keeps that order."""
+    ranked = F.transform(
+        images,
+        lambda image, index: F.struct(
+            F.coalesce(image["width"], F.lit(0)).alias("width"), (-index).alias("order"), image["url"].alias("url")
+        ),
+    )
+    return F.array_max(ranked)["url"]
+
+
+def _flag(value: Column) -> Column:
+    return F.coalesce(value, F.lit(False))
+
+
+def _union(frames: list[DataFrame]) -> DataFrame:
+    return functools.reduce(DataFrame.unionByName, frames)
+
+
+# Tracks ---------------------------------------------------------------------------------------------------
+
+
+def _track(
+    track: Column, detail: int, *, album_id: Column | None = None, is_local: Column | None = None
+) -> list[Column]:
+    """A track's columns; a simplified track (no album, ISRC or popularity) takes its album id from context."""
+    full = album_id is None
+    return [
+        track["id"].alias("track_id"),
+        track["name"].alias("track_name"),
+        track["duration_ms"].alias("duration_ms"),
+        track["explicit"].alias("explicit"),
+        (track["external_ids"]["isrc"] if full else F.lit(None).cast(StringType())).alias("isrc"),
+        (track["album"]["id"] if full else album_id).alias("album_id"),
+        track["disc_number"].alias("disc_number"),
+        track["track_number"].alias("track_number"),
+        (track["popularity"] if full else F.lit(None).cast("int")).alias("popularity"),
+        (is_local if is_local is not None else _flag(track["is_local"])).alias("is_local"),
+        track["artists"].alias("artists"),
+        (track["album"] if full else F.lit(None).cast(SIMPLE_ALBUM)).alias("album"),
+        F.lit(detail).alias("detail"),
+        F.to_json(track).alias("raw_record"),
+    ]
+
+
+def playlist_entries(pages: DataFrame) -> DataFrame:
+    """Every entry of every playlist page read: the `/playlists/{id}/items` pages and the first page embedded in
+    a full playlist object (overlaps are resolved by the table's key). Columns: lineage, `playlist_id`,
+    `position`, `entry` (the playlist item object), `playable` (its track or episode, either API shape),
+    `is_local`."""
+    items_pages = valid_pages(pages, Source.PLAYLIST_ITEMS).select(
+        *LINEAGE,
+        F.col("page.entity_id").alias("playlist_id"),
+        page_offset(F.col("page")).alias("offset"),
+        F.col("page.response.items").alias("entries"),
+    )
+    playlist = F.col("page.response")
+    embedded_page = F.coalesce(playlist["items"], playlist["tracks"])
+    embedded = valid_pages(pages, Source.PLAYLISTS).select(
+        *LINEAGE,
+        playlist["id"].alias("playlist_id"),
+        F.coalesce(embedded_page["offset"], F.lit(0)).alias("offset"),
+        embedded_page["items"].alias("entries"),
+    )
+    exploded = items_pages.unionByName(embedded).select(
+        *LINEAGE, "playlist_id", "offset", F.posexplode("entries").alias("index", "entry")
+    )
+    playable = F.coalesce(F.col("entry.item"), F.col("entry.track"))
+    return exploded.select(
+        *LINEAGE,
+        "playlist_id",
+        (F.col("offset") + F.col("index")).alias("position"),
+        "entry",
+        playable.alias("playable"),
+        (_flag(F.col("entry.is_local")) | _flag(playable["is_local"])).alias("is_local"),
+    )
+
+
+def track_records(pages: DataFrame) -> DataFrame:
+    """Every track object in the pages (episodes and removed entries excluded)."""
+    plays = page_elements(pages, Source.RECENTLY_PLAYED, lambda page: page["response"]["items"])
+    saved = page_elements(pages, Source.SAVED_TRACKS, lambda page: page["response"]["items"])
+    top = page_elements(pages, Source.TOP_TRACKS, lambda page: page["response"]["items"])
+    searched = page_elements(pages, Source.SEARCH, lambda page: page["response"]["tracks"]["items"])
+    entries = playlist_entries(pages).where(
+        F.col("playable").isNotNull() & (F.coalesce(F.col("playable.type"), F.lit("track")) == "track")
+    )
+    albums = page_elements(pages, Source.ALBUMS, lambda page: _one_or_many(page["response"], "albums", ALBUM)).where(
+        F.col("item").isNotNull()
+    )
+    # An album's tracks: the first page embedded in the album, the rest in `album_tracks` pages of that album.
+    album_tracks = albums.select(
+        *LINEAGE, F.col("item.id").alias("album_id"), F.explode("item.tracks.items").alias("item")
+    ).unionByName(
+        page_elements(
+            pages,
+            Source.ALBUM_TRACKS,
+            lambda page: page["response"]["items"],
+            F.col("page.entity_id").alias("album_id"),
+        ).drop("index")
+    )
+    frames = [
+        plays.select(*LINEAGE, *_track(F.col("item.track"), EMBEDDED)),
+        saved.select(*LINEAGE, *_track(F.col("item.track"), EMBEDDED)),
+        top.select(*LINEAGE, *_track(F.col("item"), EMBEDDED)),
+        searched.select(*LINEAGE, *_track(F.col("item"), EMBEDDED)),
+        entries.select(*LINEAGE, *_track(F.col("playable"), EMBEDDED, is_local=F.col("is_local"))),
+        album_tracks.select(*LINEAGE, *_track(F.col("item"), SIMPLIFIED, album_id=F.col("album_id"))),
+    ]
+    # A null in place of a track (a removed one) is no track record; the facts that held it count it.
+    return _union(frames).where(F.col("raw_record").isNotNull())
+
+
+# Albums ---------------------------------------------------------------------------------------------------
+
+
+def _album(album: Column, detail: int, *, is_local: Column | None = None) -> list[Column]:
+    full = detail == FULL
+    release_date = album["release_date"]
+    return [
+        album["id"].alias("album_id"),
+        album["name"].alias("album_name"),
+        album["album_type"].alias("album_type"),
+        release_date.alias("release_date"),
+        album["release_date_precision"].alias("release_date_precision"),
+        F.when(release_date.rlike(r"^[0-9]{4}"), F.substring(release_date, 1, 4).try_cast("int")).alias("release_year"),
+        album["total_tracks"].alias("total_tracks"),
+        (album["label"] if full else F.lit(None).cast(StringType())).alias("label"),
+        image_url(album["images"]).alias("image_url"),
+        album["artists"].alias("artists"),
+        (is_local if is_local is not None else F.lit(False)).alias("is_local"),
+        F.lit(detail).alias("detail"),
+        # The embedded track list is its own set of records; the album's record leaves it out.
+        F.to_json(album.dropFields("tracks") if full else album).alias("raw_record"),
+    ]
+
+
+def album_records(pages: DataFrame, tracks: DataFrame) -> DataFrame:
+    """Every album object: full ones from `/albums`, simplified ones inside tracks and search results."""
+    own = page_elements(pages, Source.ALBUMS, lambda page: _one_or_many(page["response"], "albums", ALBUM))
+    searched = page_elements(pages, Source.SEARCH, lambda page: page["response"]["albums"]["items"])
+    frames = [
+        own.where(F.col("item").isNotNull()).select(*LINEAGE, *_album(F.col("item"), FULL)),
+        searched.where(F.col("item").isNotNull()).select(*LINEAGE, *_album(F.col("item"), SIMPLIFIED)),
+        tracks.where(F.col("album").isNotNull()).select(
+            *LINEAGE, *_album(F.col("album"), SIMPLIFIED, is_local=F.col("is_local"))
+        ),
+    ]
+    return _union(frames)
+
+
+# Artists --------------------------------------------------------------------------------------------------
+
+
+def credited_artists(owners: DataFrame, owner_key: str) -> DataFrame:
+    """Every artist credited on a track or album (`owners` from `track_records`/`album_records`), with its
+    position in the credits: lineage, `owner_key`, `is_local`, `artist_position`, `artist`."""
+    return owners.select(*LINEAGE, owner_key, "is_local", F.posexplode("artists").alias("artist_position", "artist"))
+
+
+def _artist(artist: Column, detail: int, *, is_local: Column | None = None) -> list[Column]:
+    simplified = detail == SIMPLIFIED
+    return [
+        artist["id"].alias("artist_id"),
+        artist["name"].alias("artist_name"),
+        (F.lit(None).cast(ArrayType(StringType())) if simplified else artist["genres"]).alias("genres"),
+        (F.lit(None).cast("long") if simplified else artist["followers"]["total"]).alias("followers"),
+        (F.lit(None).cast("int") if simplified else artist["popularity"]).alias("popularity"),
+        (F.lit(None).cast(StringType()) if simplified else image_url(artist["images"])).alias("image_url"),
+        (is_local if is_local is not None else F.lit(False)).alias("is_local"),
+        F.lit(detail).alias("detail"),
+        F.to_json(artist).alias("raw_record"),
+    ]
+
+
+def artist_records(pages: DataFrame, track_artists: DataFrame, album_artists: DataFrame) -> DataFrame:
+    """Every artist object: full ones from `/artists`, top lists and search; simplified ones in credits."""
+    own = page_elements(pages, Source.ARTISTS, lambda page: _one_or_many(page["response"], "artists", ARTIST))
+    top = page_elements(pages, Source.TOP_ARTISTS, lambda page: page["response"]["items"])
+    searched = page_elements(pages, Source.SEARCH, lambda page: page["response"]["artists"]["items"])
+    frames = [
+        own.where(F.col("item").isNotNull()).select(*LINEAGE, *_artist(F.col("item"), FULL)),
+        top.where(F.col("item").isNotNull()).select(*LINEAGE, *_artist(F.col("item"), EMBEDDED)),
+        searched.where(F.col("item").isNotNull()).select(*LINEAGE, *_artist(F.col("item"), EMBEDDED)),
+        track_artists.where(F.col("artist").isNotNull()).select(
+            *LINEAGE, *_artist(F.col("artist"), SIMPLIFIED, is_local=F.col("is_local"))
+        ),
+        album_artists.where(F.col("artist").isNotNull()).select(
+            *LINEAGE, *_artist(F.col("artist"), SIMPLIFIED, is_local=F.col("is_local"))
+        ),
+    ]
+    return _union(frames)
+
+
+# Playlists ------------------------------------------------------------------------------------------------
+
+
+def _playlist(playlist: Column, detail: int) -> list[Column]:
+    return [
+        playlist["id"].alias("playlist_id"),
+        playlist["name"].alias("playlist_name"),
+        playlist["owner"]["id"].alias("owner_id"),
+        playlist["owner"]["display_name"].alias("owner_name"),
+        playlist["description"].alias("description"),
+        playlist["public"].alias("is_public"),
+        playlist["collaborative"].alias("is_collaborative"),
+        playlist["snapshot_id"].alias("snapshot_id"),
+        F.coalesce(playlist["items"]["total"], playlist["tracks"]["total"]).alias("total_items"),
+        F.lit(False).alias("is_local"),
+        F.lit(detail).alias("detail"),
+        # The embedded first page of items is its own set of records; the playlist's record leaves it out.
+        F.to_json(playlist.dropFields("items.items", "tracks.items") if detail == FULL else playlist).alias(
+            "raw_record"
+        ),
+    ]
+
+
+def playlist_records(pages: DataFrame) -> DataFrame:
+    """Every playlist object: full ones from `/playlists/{id}`, simplified ones from `/me/playlists` and search."""
+    listed = page_elements(pages, Source.USER_PLAYLISTS, lambda page: page["response"]["items"])
+    searched = page_elements(pages, Source.SEARCH, lambda page: page["response"]["playlists"]["items"])
+    own = valid_pages(pages, Source.PLAYLISTS).select(*LINEAGE, *_playlist(F.col("page.response"), FULL))
+    return _union(
+        [
+            own,
+            listed.where(F.col("item").isNotNull()).select(*LINEAGE, *_playlist(F.col("item"), SIMPLIFIED)),
+            searched.where(F.col("item").isNotNull()).select(*LINEAGE, *_playlist(F.col("item"), SIMPLIFIED)),
+        ]
+    )

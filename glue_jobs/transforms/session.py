@@ -1,0 +1,91 @@
+"""How the job uses Spark: the settings it sets itself, so that Glue and a laptop (and the tests) behave the same,
+and how it keeps the intermediate results several steps read.
+
+Glue creates its own session before the script runs, so every setting here can also be applied to a running
+session (`apply_session_settings`); `build_session` starts one with them for local runs and the tests.
+"""
+
+from __future__ import annotations
+
+import math
+
+from pyspark.sql import DataFrame, SparkSession
+
+_HADOOP_PREFIX = "spark.hadoop."
+# gzip shrinks JSON pages about eightfold; a shuffle partition of ~128 MB parsed data keeps tasks short.
+_GZIP_EXPANSION = 8
+_BYTES_PER_SHUFFLE_PARTITION = 128 * 1024 * 1024
+_MAX_SHUFFLE_PARTITIONS = 2000
+
+
+def shuffle_partitions_for(raw_bytes: int) -> int:
+    """Shuffle partitions sized to the data: one for a daily run, more at backfill scale."""
+    wanted = math.ceil(raw_bytes * _GZIP_EXPANSION / _BYTES_PER_SHUFFLE_PARTITION)
+    return min(max(wanted, 1), _MAX_SHUFFLE_PARTITIONS)
+
+
+def session_settings(shuffle_partitions: int) -> dict[str, str]:
+    """The job's settings; each says why in a comment."""
+    return {
+        # Timestamps are instants in UTC everywhere (the API's, the Parquet files', the warehouse's).
+        "spark.sql.session.timeZone": "UTC",
+        # Spark's default INT96 timestamps are deprecated in Parquet; Snowflake and DuckDB read micros.
+        "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+        "spark.sql.shuffle.partitions": str(shuffle_partitions),
+        # A retried run replaces its own partition and nothing else.
+        "spark.sql.sources.partitionOverwriteMode": "dynamic",
+        # No `_SUCCESS` marker: the processed bucket notifies a pipe per object, and a pipe loads only data.
+        f"{_HADOOP_PREFIX}mapreduce.fileoutputcommitter.marksuccessfuljobs": "false",
+    }
+
+
+def apply_session_settings(spark: SparkSession, shuffle_partitions: int) -> None:
+    """Apply the job's settings to a running session (Glue's, or a test's)."""
+    for key, value in session_settings(shuffle_partitions).items():
+        # A Hadoop option set on the session reaches every file the session writes.
+        spark.conf.set(key.removeprefix(_HADOOP_PREFIX), value)
+
+
+def build_session(
+    app_name: str, shuffle_partitions: int, master: str | None = None, short_lived: bool = False
+) -> SparkSession:
+    """A session with the job's settings; with `master` (e.g. "local[2]") a quiet local one without UI.
+
+    `short_lived` (tests, a local daily run) starts the JVM with its quick compiler tier only: a small run is
+    mostly warm-up, and this halves its CPU time. Benchmarks leave it off, as Glue does.
+    """
+    # A progress bar is noise in a job's log.
+    builder = SparkSession.builder.appName(app_name).config("spark.ui.showConsoleProgress", "false")
+    for key, value in session_settings(shuffle_partitions).items():
+        builder = builder.config(key, value)
+    if master is not None:
+        builder = (
+            builder.master(master)
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+        )
+    if short_lived:
+        builder = builder.config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1")
+    spark = builder.getOrCreate()
+    apply_session_settings(spark, shuffle_partitions)
+    spark.sparkContext.setLogLevel("ERROR" if master is not None else "WARN")
+    return spark
+
+
+def materialize(frame: DataFrame) -> DataFrame:
+    """`frame` computed once and kept on the executors, its plan cut short.
+
+    A result that several later queries read (the pages, the records, each classified table) is computed here once.
+    Unlike `persist`, a local checkpoint also replaces the plan behind it, so every later query is planned from a
+    short plan instead of the whole chain from the raw JSON (which made planning, not data, the cost of a daily
+    run). The price: an executor lost mid-run takes its blocks along and fails the run, which a retry repeats
+    safely since the job's output is idempotent.
+    """
+    return frame.localCheckpoint(eager=True)
+
+
+def release(frame: DataFrame) -> None:
+    """Free what `materialize` kept for `frame`, for a session that lives on (a warm local worker, the tests)."""
+    # A local checkpoint is a persisted RDD behind the frame's plan; Python has no handle on it but through py4j.
+    frame._jdf.queryExecution().analyzed().rdd().unpersist(False)

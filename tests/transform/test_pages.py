@@ -1,0 +1,53 @@
+"""The one read of the raw files: every line becomes one row, parsed with its source's schema, and a line that
+is not a good page names the rule it breaks."""
+
+from __future__ import annotations
+
+import json
+
+from pyspark.sql import functions as F
+from transform_fixtures import API, artist, paging
+
+from contracts.manifest import Manifest
+from transforms.inputs import RunInput
+from transforms.pages import read_pages, valid_pages
+
+
+def test_each_line_is_one_page_and_a_bad_page_names_its_rule(spark, raw_run):
+    # Given a top-artists file holding a good page, a line that is not JSON, a page filed under the wrong
+    # source, an error answer and a body that was not JSON
+    good = paging([artist("a1", "Björk", full=True)], f"{API}/me/top/artists")
+    raw_run.page("top_artists", good, params={"time_range": "short_term"}, fetched_at="2026-11-24T06:15:03.123Z")
+    raw_run.line("top_artists", "<html>Bad gateway</html>")
+    raw_run.line("top_artists", json.dumps({**json.loads(raw_run.lines["top_artists"][0]), "source": "top_tracks"}))
+    raw_run.page("top_artists", {"error": {"status": 502, "message": "Bad gateway"}}, status=502)
+    raw_run.page("top_artists", None, response_text="{'items': ")
+    manifest = raw_run.write()
+    run = RunInput.locate(str(manifest), Manifest.from_json(manifest.read_text(encoding="utf-8")))
+
+    # When the pages are read
+    pages = read_pages(spark, run.raw_files())
+    rows = pages.select(
+        "source_file", "run_id", "page_rule", "record", F.col("fetched_at").cast("string").alias("fetched_at")
+    ).collect()
+
+    # Then every line is there, with its file and run, and the bad ones name their rule
+    assert [row["page_rule"] for row in rows] == [
+        None,
+        "malformed_envelope",
+        "source_mismatch",
+        "error_status",
+        "malformed_response",
+    ]
+    assert {(row["source_file"], row["run_id"]) for row in rows} == {
+        (raw_run.location.page_file_key("top_artists", 0), raw_run.run_id)
+    }
+    # a good page keeps no copy of its line; a bad one keeps it, wrapped when it is not JSON
+    assert rows[0]["record"] is None
+    assert json.loads(rows[1]["record"]) == {"line": "<html>Bad gateway</html>"}
+    assert json.loads(rows[4]["record"])["response_text"] == "{'items': "
+    assert rows[0]["fetched_at"] == "2026-11-24 06:15:03.123"  # UTC
+    # and only the good page reaches the tables, parsed with the source's schema
+    [page] = valid_pages(pages, "top_artists").collect()
+    assert page["page"]["response"]["items"][0]["name"] == "Björk"
+    assert page["page"]["request"]["params"] == {"time_range": "short_term"}

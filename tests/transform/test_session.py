@@ -1,0 +1,54 @@
+"""The Spark settings the job sets itself, on Glue's session as on a local one."""
+
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+
+from transforms.session import apply_session_settings, shuffle_partitions_for
+
+
+def test_a_running_session_takes_the_jobs_settings(spark):
+    # Given a session someone else configured (Glue creates its own before the script runs)
+    spark.conf.set("spark.sql.session.timeZone", "America/New_York")
+    spark.conf.set("spark.sql.parquet.outputTimestampType", "INT96")
+    try:
+        # When the job applies its settings
+        apply_session_settings(spark, shuffle_partitions=3)
+
+        # Then they hold
+        settings = {
+            key: spark.conf.get(key)
+            for key in (
+                "spark.sql.session.timeZone",
+                "spark.sql.parquet.outputTimestampType",
+                "spark.sql.shuffle.partitions",
+                "spark.sql.sources.partitionOverwriteMode",
+                "mapreduce.fileoutputcommitter.marksuccessfuljobs",
+            )
+        }
+        assert settings == {
+            "spark.sql.session.timeZone": "UTC",
+            "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+            "spark.sql.shuffle.partitions": "3",
+            "spark.sql.sources.partitionOverwriteMode": "dynamic",
+            "mapreduce.fileoutputcommitter.marksuccessfuljobs": "false",
+        }
+    finally:
+        apply_session_settings(spark, shuffle_partitions=2)
+
+
+def test_timestamps_reach_the_files_as_utc_microseconds(backfill):
+    directory = backfill.processed.model_dir("fact_play", backfill.development)
+    schema = pq.read_schema(next(directory.glob("*.parquet")))
+
+    # Snowflake and DuckDB read these; Spark's INT96 default is deprecated
+    assert str(schema.field("played_at").type) == "timestamp[us, tz=UTC]"
+
+
+def test_shuffle_partitions_are_sized_to_the_data():
+    daily_run = 5 * 1024 * 1024
+    backfill = 10 * 1024**3
+
+    assert shuffle_partitions_for(daily_run) == 1
+    assert shuffle_partitions_for(backfill) == 640  # ~128 MB of parsed JSON each
+    assert shuffle_partitions_for(10 * 1024**4) == 2000  # bounded
