@@ -100,8 +100,7 @@ def main(argv: list[str] | None = None) -> int:
                 progress.prefix = f"{day} " if len(days) > 1 else ""
                 results.append(pipeline.run_day(day))
             report = write_dashboard(pipeline.warehouse, state_dir / "report.html", config)
-            print(render_summary(pipeline, results, time.perf_counter() - started, _relative))
-            print(f"  Dashboard        {_relative(report)}  (open it in a browser)")
+            print(render_summary(pipeline, results, time.perf_counter() - started, _relative, report))
     except ExtractFailed as error:
         print(f"\nerror: {error}", file=sys.stderr)
         return 1

@@ -9,7 +9,9 @@ from typing import Any
 from contracts.model import TABLES
 
 
-def render_summary(pipeline: Any, results: list[Any], total_seconds: float, show: Callable[[Path], str]) -> str:
+def render_summary(
+    pipeline: Any, results: list[Any], total_seconds: float, show: Callable[[Path], str], dashboard: Path
+) -> str:
     lines = ["", "Summary"]
     for result in results:
         extract = result.extract
@@ -32,6 +34,7 @@ def render_summary(pipeline: Any, results: list[Any], total_seconds: float, show
     lines.append(f"  Raw files        {show(pipeline.aws.bucket_dir(pipeline.raw_bucket))}/")
     lines.append(f"  Processed files  {show(pipeline.aws.bucket_dir(pipeline.processed_bucket))}/")
     lines.append(f"  Warehouse        {show(pipeline.warehouse.db_file)}")
+    lines.append(f"  Dashboard        {show(dashboard)}  (open it in a browser)")
     lines.append(f"  Log              {show(pipeline.log_file)}")
     lines.append(f"  Total            {total_seconds:.1f}s")
     return "\n".join(lines)
