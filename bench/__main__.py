@@ -1,0 +1,95 @@
+"""`make bench`: every benchmark in one run, then `bench/results/latest.json` and `latest.md` (also printed).
+
+    python -m bench [--sizes 10000 200000] [--catalogs 300 3000] [--seed 42]
+
+Scratch data lives in `bench/results/tmp/` and is deleted at the end. A part that fails is reported in the
+results (and the exit status is 1), its logs stay in `bench/results/tmp/`, and the other parts still run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.machine import describe_machine, load_average
+from bench.report import evaluate_targets, render_markdown, write_results
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+WORK_DIR = RESULTS_DIR / "tmp"
+API_MODES = ("extended", "development")
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[10_000, 200_000], help="playlist items per transform run"
+    )
+    parser.add_argument("--catalogs", type=int, nargs="+", default=[300, 3_000], help="catalog tracks, extraction")
+    parser.add_argument("--seed", type=int, default=42, help="seed of the generated runs (default 42)")
+    return parser.parse_args(argv)
+
+
+def _step(results: dict[str, Any], name: str, measure: Callable[[], Any]) -> None:
+    """Run one part; a failure is recorded with its log rather than ending the benchmark."""
+    print(f"- {name} ...", flush=True)
+    started = time.perf_counter()
+    try:
+        results[name] = measure()
+    except Exception as error:
+        log = WORK_DIR / f"{name}-failure.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        results.setdefault("failures", []).append(f"{name}: {type(error).__name__}: {error} (traceback: {log})")
+        print(f"  failed: {error}", flush=True)
+        return
+    print(f"  done in {time.perf_counter() - started:.0f}s", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(sys.argv[1:] if argv is None else argv)
+    from bench.end_to_end import measure_end_to_end
+    from bench.extraction import measure_extraction
+    from bench.transform import benchmark_transform
+
+    shutil.rmtree(WORK_DIR, ignore_errors=True)
+    WORK_DIR.mkdir(parents=True)
+    # The stages' own logs (the extraction's warnings, moto's request lines) go to a file; the output is results.
+    logging.basicConfig(filename=WORK_DIR / "bench.log", level=logging.INFO, force=True)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    started = time.perf_counter()
+    results: dict[str, Any] = {"started_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    print("Benchmarks (`make bench`): extraction, end to end, transform", flush=True)
+    results["machine"] = describe_machine()
+    _step(
+        results,
+        "extraction",
+        lambda: [asdict(measure_extraction(mode, size)) for size in args.catalogs for mode in API_MODES],
+    )
+    _step(results, "end_to_end", lambda: measure_end_to_end(WORK_DIR))
+    _step(results, "transform", lambda: benchmark_transform(WORK_DIR, args.sizes, args.seed))
+    if not results.get("failures"):
+        shutil.rmtree(WORK_DIR, ignore_errors=True)  # kept after a failure: its logs say what went wrong
+
+    results["duration_seconds"] = time.perf_counter() - started
+    results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    results["machine"]["load_average_at_end"] = load_average()
+    results["targets"] = evaluate_targets(results)
+    json_path, markdown_path = write_results(results, RESULTS_DIR)
+    print()
+    print(render_markdown(results))
+    for failure in results.get("failures", []):
+        print(f"failed: {failure}", file=sys.stderr)
+    print(f"written: {json_path} and {markdown_path}")
+    return 1 if results.get("failures") else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
