@@ -26,7 +26,9 @@ SNOWFLAKE_TYPES = {
 }
 
 # How the warehouse folds a newly loaded row into the final table (see snowflake_sql/):
-UPSERT = "upsert"  # one row per key; the row of the latest run wins
+# one row per key; each column keeps the latest run's non-null value (a bare object seen later never erases what
+# an earlier, fuller one said), and the lineage names the latest run
+UPSERT = "upsert"
 REPLACE_SNAPSHOT = "replace_snapshot"  # the latest run's rows replace all rows of the same snapshot group
 INSERT_NEW = "insert_new"  # an event: inserted once, never updated
 

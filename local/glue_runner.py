@@ -5,7 +5,8 @@ copies the manifest and the files it lists from emulated S3 into a folder that m
 `glue_jobs/spotify_transform.py` with the arguments Glue passes (`--JOB_NAME`, `--manifest_uri`,
 `--processed_uri`) in a warm Spark process (`local/spark_worker.py`), then puts the job's output into the
 processed bucket, where each new `.parquet` object fires its pipe's notification. A rewritten partition replaces
-the objects it had before, as Spark's overwrite of an S3 prefix does.
+the objects it had before, as Spark's overwrite of an S3 prefix does. A job that fails still leaves in the bucket
+the datasets it finished, as a Glue job writing straight to S3 does, so their pipes load them before the retry.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class SparkJobRunner:
         self.work_dir = work_dir
         self._process: subprocess.Popen | None = None
         self._log: TextIO | None = None
+        self.last_error: str | None = None  # why the last job run failed, in one line, when the worker said
 
     def start(self) -> subprocess.Popen:
         """Start the worker now (it warms up Spark while the extraction runs); idempotent."""
@@ -98,11 +100,15 @@ class SparkJobRunner:
         self._log.flush()
         process.stdin.write(json.dumps({"argv": argv, "result": str(result)}) + "\n")
         process.stdin.flush()
+        self.last_error = None
         while not result.exists():
             if process.poll() is not None:
+                self.last_error = f"the Spark worker process ended (exit status {process.returncode})"
                 return process.returncode or 1
             time.sleep(0.05)
-        return int(json.loads(result.read_text(encoding="utf-8"))["returncode"])
+        outcome = json.loads(result.read_text(encoding="utf-8"))
+        self.last_error = outcome.get("error")
+        return int(outcome["returncode"])
 
     def stop(self) -> None:
         if self._process is not None:
@@ -149,9 +155,9 @@ def run_transform_job(
         str(output_dir),
     ]
     if runner.run(argv) != 0:
-        raise TransformFailed(
-            f"the transform of {manifest_key} failed: {_last_error_line(runner.log_file)} (full log: {runner.log_file})"
-        )
+        _publish(aws, processed_bucket, output_dir, location, finished_only=True)
+        reason = runner.last_error or _last_error_line(runner.log_file)
+        raise TransformFailed(f"the transform of {manifest_key} failed: {reason} (full log: {runner.log_file})")
 
     written, replaced = _publish(aws, processed_bucket, output_dir, location)
     report_path = output_dir / run_report_key(location.ingest_date.isoformat(), location.run_id)
@@ -167,19 +173,34 @@ def run_transform_job(
     )
 
 
-def _publish(aws: LocalAws, bucket: str, output_dir: Path, location: RunLocation) -> tuple[list[str], list[str]]:
+def _publish(
+    aws: LocalAws, bucket: str, output_dir: Path, location: RunLocation, finished_only: bool = False
+) -> tuple[list[str], list[str]]:
     """Put the job's files into the processed bucket; drop what an overwritten partition no longer holds.
 
-    `.crc` files are the local file system's checksums; Spark writing to S3 produces none.
+    The job's files are its run's partitions (contracts/processed_zone.py) and its run report; `.crc` files are the
+    local file system's checksums (Spark writing to S3 produces none). `finished_only` (a failed attempt): only the
+    datasets it committed replace their partitions; Spark's `_temporary` staging of the datasets it was still
+    writing never reaches S3.
     """
     s3 = aws.client("s3")
-    files = sorted(p for p in output_dir.rglob("*") if p.is_file() and not p.name.endswith(".crc"))
-    written = [p.relative_to(output_dir).as_posix() for p in files]
     # Every dataset the run may have written before, including those this attempt left empty.
     day, run_id = location.ingest_date.isoformat(), location.run_id
     partitions = [model_partition_prefix(t.name, day, run_id) for t in TABLES] + [
         quarantine_partition_prefix(name, day, run_id) for name in (*TABLES_BY_NAME, PAGES_QUARANTINE)
     ]
+    outputs = (*partitions, run_report_key(day, run_id))
+    files = sorted(
+        path
+        for path in output_dir.rglob("*")
+        if path.is_file()
+        and not path.name.endswith(".crc")
+        and "_temporary" not in path.relative_to(output_dir).parts
+        and path.relative_to(output_dir).as_posix().startswith(outputs)
+    )
+    written = [p.relative_to(output_dir).as_posix() for p in files]
+    if finished_only:
+        partitions = [prefix for prefix in partitions if any(key.startswith(prefix) for key in written)]
     kept = set(written)
     stale = [key for prefix in partitions for key in aws.iter_keys(bucket, prefix) if key not in kept]
     for key in stale:

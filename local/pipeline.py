@@ -84,7 +84,10 @@ class LocalPipeline:
         log_file: Path,
         first_day: date,
         on_stage: StageReporter | None = None,
+        spark_jobs: SparkJobRunner | None = None,
     ) -> None:
+        """`spark_jobs`: a warm Spark worker the caller owns and stops (the tests share one across pipelines);
+        by default the pipeline starts its own and stops it on exit."""
         self.config = config
         self.state_dir = state_dir
         self.log_file = log_file
@@ -96,7 +99,8 @@ class LocalPipeline:
         self.spotify: Any = None
         self.warehouse: Any = None
         self.events: EventWiring | None = None
-        self.spark_jobs = SparkJobRunner(log_file, state_dir / "tmp")
+        self._owns_spark_jobs = spark_jobs is None
+        self.spark_jobs = spark_jobs or SparkJobRunner(log_file, state_dir / "tmp")
         self.startup_seconds = 0.0
 
     # -- life cycle -------------------------------------------------------------------------------------------
@@ -169,7 +173,8 @@ class LocalPipeline:
                 for bucket in (self.raw_bucket, self.processed_bucket):
                     self.aws.save_bucket(bucket)
         finally:
-            self.spark_jobs.stop()
+            if self._owns_spark_jobs:
+                self.spark_jobs.stop()
             if self.warehouse is not None:
                 self.warehouse.close()
             if self.spotify is not None:

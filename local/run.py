@@ -1,6 +1,6 @@
 """`make run`: daily runs of the whole pipeline on local emulators, with a progress display and a summary.
 
-    python -m local.run [--days N] [--last-day YYYY-MM-DD]
+    python -m local.run [--days N] [--last-day YYYY-MM-DD] [--state-dir DIR] [--config FILE]
 
 Runs the N consecutive days ending on `--last-day` (default: today, UTC). State persists in `.local/`
 (buckets as plain files, secrets, the warehouse), so the next run continues where this one stopped;
@@ -16,11 +16,12 @@ import time
 import traceback
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
-from config import ConfigError, load_config
+from config import CONFIG_FILE, ConfigError, load_config
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+MAX_DAYS = 366
 _SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
@@ -62,21 +63,47 @@ class Progress:
         self.stream.flush()
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """A mistyped option ends with one line saying what to type, not argparse's usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith("unrecognized arguments"):
+            message += " (`python -m local.run --help` lists the options)"
+        self.exit(2, f"error: {message}\n")
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = 0
+    if not 1 <= days <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(
+            f"DAYS={text}; use a whole number of days from 1 to {MAX_DAYS}, e.g. `make run DAYS=7`"
+        )
+    return days
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day; write it as YYYY-MM-DD, e.g. 2026-11-24") from None
+
+
 def _parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="make run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--days", type=int, default=1, help="consecutive daily runs (default 1)")
-    parser.add_argument("--last-day", type=date.fromisoformat, help="last day to run, YYYY-MM-DD (default today)")
+    parser = _OneLineParser(prog="make run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--days", type=_days, default=1, help="consecutive daily runs (default 1)")
+    parser.add_argument("--last-day", type=_day, help="last day to run, YYYY-MM-DD (default today)")
     parser.add_argument("--state-dir", type=Path, help="where the emulators keep their state (default .local)")
+    parser.add_argument("--config", type=Path, default=CONFIG_FILE, help="configuration file (default: the project's)")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
-    if not 1 <= args.days <= 366:
-        print(f"error: DAYS={args.days}; use a number of days from 1 to 366, e.g. `make run DAYS=7`", file=sys.stderr)
-        return 2
     try:
-        config = load_config("local")
+        config = load_config("local", config_file=args.config)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

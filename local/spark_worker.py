@@ -5,7 +5,8 @@ up over `make run DAYS=7` and the end-to-end tests. This worker starts Spark onc
 script's `main(argv, spark)` for each run, with the arguments Glue would pass.
 
     python -m local.spark_worker      # reads one JSON request per line on stdin:
-                                      # {"argv": [...], "result": "<file to write {"returncode": n} to>"}
+                                      # {"argv": [...], "result": "<file to write the outcome to>"}
+                                      # outcome: {"returncode": n, "error": "<the failure in one line>" or null}
 
 Everything the job prints goes to this process's stdout/stderr, which the runtime sends to its log file.
 """
@@ -23,24 +24,33 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 JOB_SCRIPT = REPO_ROOT / "glue_jobs" / "spotify_transform.py"
 
 
+def failure_line(error: BaseException) -> str:
+    """What failed, in one line: for an error from Spark's JVM, the Java exception itself (its Python wrapper only
+    says which call failed, and the trace below it runs to hundreds of lines)."""
+    java_exception = getattr(error, "java_exception", None)
+    text = str(java_exception.toString()) if java_exception is not None else f"{type(error).__name__}: {error}"
+    return (text.strip().splitlines() or [type(error).__name__])[0][:500]
+
+
 def serve(job_main: Any, spark: Any) -> None:
     for line in sys.stdin:
         if not line.strip():
             continue
         request = json.loads(line)
+        error = None
         try:
             returncode = job_main(request["argv"], spark=spark)
         except SystemExit as stop:
             returncode = stop.code if isinstance(stop.code, int) else 1
-        except Exception:
+        except Exception as failure:
             # A failed job run must not take the worker down: the next run gets a clean chance, as in Glue.
             traceback.print_exc()
-            returncode = 1
+            returncode, error = 1, failure_line(failure)
         finally:
             spark.catalog.clearCache()
             sys.stdout.flush()
             sys.stderr.flush()
-        Path(request["result"]).write_text(json.dumps({"returncode": returncode}), encoding="utf-8")
+        Path(request["result"]).write_text(json.dumps({"returncode": returncode, "error": error}), encoding="utf-8")
 
 
 def main() -> int:

@@ -9,7 +9,11 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from daily_runs import DailyRuns
     from pyspark.sql import SparkSession
+    from stack_templates import Synthesized
+
+    from local.glue_runner import SparkJobRunner
 
 # Tests never reach a real AWS account: fake credentials and a fixed region for every boto3 client,
 # set before any test module creates one.
@@ -56,3 +60,47 @@ def spark() -> Iterator[SparkSession]:
     session = build_session("tests", shuffle_partitions=2, master="local[2]", short_lived=True)
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="session")
+def spark_jobs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkJobRunner]:
+    """One warm Spark worker for every local pipeline of the session: each would otherwise start its own JVM."""
+    from local.glue_runner import SparkJobRunner
+
+    work = tmp_path_factory.mktemp("spark-jobs")
+    runner = SparkJobRunner(work / "spark-worker.log", work)
+    yield runner
+    runner.stop()
+
+
+@pytest.fixture(scope="session")
+def daily_runs(tmp_path_factory: pytest.TempPathFactory, spark_jobs: SparkJobRunner) -> DailyRuns:
+    """The fault-free daily runs of the local pipeline (tests/daily_runs.py), once per session."""
+    from daily_runs import run_daily
+
+    return run_daily(tmp_path_factory.mktemp("daily-runs"), spark_jobs)
+
+
+@pytest.fixture(scope="session")
+def wired(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The pipeline as `-c env=dev -c snowflake=true` synthesizes it, for a concrete account and region."""
+    import aws_cdk as cdk
+    from stack_templates import ACCOUNT, ALARM_EMAIL, REGION, synthesize
+
+    from config import load_config
+
+    config = load_config("dev", overrides={"monitoring": {"alarm_email": ALARM_EMAIL}})
+    environment = cdk.Environment(account=ACCOUNT, region=REGION)
+    outdir = tmp_path_factory.mktemp("cdk-wired")
+    return synthesize(outdir, config, snowflake_enabled=True, environment=environment)
+
+
+@pytest.fixture(scope="session")
+def aws_only(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The pipeline as `-c env=prod` synthesizes it without Snowflake, environment-agnostic."""
+    from stack_templates import synthesize
+
+    from config import load_config
+
+    outdir = tmp_path_factory.mktemp("cdk-aws-only")
+    return synthesize(outdir, load_config("prod"), snowflake_enabled=False, environment=None)

@@ -23,7 +23,16 @@ from contracts.processed_zone import PAGES_QUARANTINE, model_partition_prefix, q
 
 from .build import Model
 from .inputs import RunInput
-from .quality import DROPPED, OUTPUT, QUARANTINED, output_rows, page_quarantine_rows, quarantine_rows
+from .quality import (
+    DROPPED,
+    OUTPUT,
+    QUARANTINED,
+    counted_outcomes,
+    outcome_totals,
+    output_rows,
+    page_quarantine_rows,
+    quarantine_rows,
+)
 
 REPORT_STATUS = "complete"
 # Parquet files of ~128-256 MB suit Snowpipe; a daily run stays far below, so one file per table and run.
@@ -53,23 +62,19 @@ class OutcomeCounts:
 
 
 def outcome_counts(model: Model) -> dict[str, OutcomeCounts]:
-    """All tables' outcome counts, per run, in one job."""
-    per_table = [
-        frame.select(F.lit(name).alias("table_name"), "run_id", "outcome", "reason")
-        for name, frame in model.tables.items()
-    ]
-    per_page = model.pages.select(
-        F.lit(PAGES_QUARANTINE).alias("table_name"),
-        "run_id",
-        F.when(F.col("page_rule").isNull(), F.lit(OUTPUT)).otherwise(F.lit(QUARANTINED)).alias("outcome"),
-        F.col("page_rule").alias("reason"),
-    )
-    union = per_page
-    for frame in per_table:
-        union = union.unionByName(frame)
+    """All tables' outcome counts, per run, in one job over the compact decisions (not the candidates)."""
+    # The pages are counted in the decisions' shape: a good page is one output row, a bad one quarantined.
+    good = F.col("page_rule").isNull()
+    pages = model.pages.groupBy(
+        "run_id", F.when(~good, F.lit(QUARANTINED)).alias("outcome"), F.col("page_rule").alias("reason")
+    ).agg(*(F.count(F.lit(1)).alias(name) for name in ("groups", "candidates", "merged")))
+    totals = pages.select(F.lit(PAGES_QUARANTINE).alias("table_name"), "*")
+    for name, classified in model.classified.items():
+        totals = totals.unionByName(outcome_totals(classified).select(F.lit(name).alias("table_name"), "*"))
     counts: dict[str, OutcomeCounts] = defaultdict(OutcomeCounts)
-    for row in union.groupBy("table_name", "run_id", "outcome", "reason").count().collect():
-        counts[row["run_id"]].add(row["table_name"], row["outcome"], row["reason"], row["count"])
+    for total in totals.collect():
+        for outcome, reason, rows in counted_outcomes(total):
+            counts[total["run_id"]].add(total["table_name"], outcome, reason, rows)
     return counts
 
 
@@ -123,10 +128,10 @@ def _datasets(model: Model, run: RunInput, counts: OutcomeCounts, root: str) -> 
     of_run = F.col("run_id") == run_id
     datasets = []
     for table in TABLES:
-        classified = model.tables[table.name].where(of_run)
+        classified = model.classified[table.name]
         datasets.append(
             Dataset(
-                output_rows(classified, table),
+                output_rows(classified).where(of_run),
                 root + model_partition_prefix(table.name, ingest_date, run_id),
                 counts.total(table.name, OUTPUT),
                 rows_per_file(table),
@@ -135,7 +140,7 @@ def _datasets(model: Model, run: RunInput, counts: OutcomeCounts, root: str) -> 
         )
         datasets.append(
             Dataset(
-                quarantine_rows(classified, table),
+                quarantine_rows(classified).where(of_run),
                 root + quarantine_partition_prefix(table.name, ingest_date, run_id),
                 counts.total(table.name, QUARANTINED),
                 rows_per_file(None),

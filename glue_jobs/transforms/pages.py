@@ -9,6 +9,7 @@ the quarantine with the line itself, and never reach a model table.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,24 @@ MALFORMED_ENVELOPE = "malformed_envelope"  # not a JSON object with a `source`
 SOURCE_MISMATCH = "source_mismatch"  # the envelope's source is not the one its file is listed under
 ERROR_STATUS = "error_status"  # the API answered an error, not a page
 MALFORMED_RESPONSE = "malformed_response"  # the body was not JSON (`response` null, `response_text` set)
+UNREADABLE_RECORDS = "unreadable_records"  # a list of records in the body does not fit its schema (see below)
+
+# Where each source's body holds its lists of records (keys from `response`). Spark parses a value of the wrong type
+# as null, and a list with one element of the wrong type as a null list: without this check such a page would look
+# good and every record in it would vanish. A list that is there but parses as null quarantines the whole page.
+RECORD_LISTS: dict[str, tuple[tuple[str, ...], ...]] = {
+    Source.RECENTLY_PLAYED: (("items",),),
+    Source.TOP_TRACKS: (("items",),),
+    Source.TOP_ARTISTS: (("items",),),
+    Source.SAVED_TRACKS: (("items",),),
+    Source.USER_PLAYLISTS: (("items",),),
+    Source.PLAYLISTS: (("items", "items"), ("tracks", "items")),
+    Source.PLAYLIST_ITEMS: (("items",),),
+    Source.ARTISTS: (("artists",),),
+    Source.ALBUMS: (("albums",), ("tracks", "items")),
+    Source.ALBUM_TRACKS: (("items",),),
+    Source.SEARCH: (("tracks", "items"), ("artists", "items"), ("albums", "items"), ("playlists", "items")),
+}
 
 # A raw key is the tail of the path Spark reports for the file (`file:/...` locally, `s3://bucket/...` in Glue).
 _RAW_KEY = rf"({re.escape(RAW_ROOT)}/ingest_date=[^/]+/run_id=[^/]+/.+)$"
@@ -67,6 +86,22 @@ def _of_row_source(field: str, check: Callable[[Column], Column] = lambda value:
     return F.coalesce(*(F.when(F.col("source") == source, check(F.col(source)[field])) for source in SOURCES))
 
 
+def _unreadable_records() -> Column:
+    """True when the line's body holds a list of records (by `RECORD_LISTS`) that its source's schema read as null."""
+    checks = []
+    for source, paths in RECORD_LISTS.items():
+        broken = []
+        for path in paths:
+            parsed = F.col(source)["response"]
+            for key in path:
+                parsed = parsed[key]
+            in_line = F.get_json_object(F.col("line"), "$.response." + ".".join(path))
+            # The line is searched only where the parsed list is null: a good page is not parsed a second time.
+            broken.append(parsed.isNull() & in_line.isNotNull())
+        checks.append(F.when(F.col("source") == source, functools.reduce(Column.__or__, broken)))
+    return F.coalesce(*checks)
+
+
 def read_pages(spark: SparkSession, files: Sequence[RawFile]) -> DataFrame:
     """One row per line of `files`: lineage, `fetched_at`, `page_rule` (null for a good page), `record` (the line,
     kept only when the page is quarantined) and one envelope column per source."""
@@ -94,20 +129,22 @@ def read_pages(spark: SparkSession, files: Sequence[RawFile]) -> DataFrame:
         .when(envelope_source != F.col("source"), F.lit(SOURCE_MISMATCH))
         .when(~status.between(200, 299), F.lit(ERROR_STATUS))
         .when(_of_row_source("response", Column.isNull), F.lit(MALFORMED_RESPONSE))
+        .when(_unreadable_records(), F.lit(UNREADABLE_RECORDS))
     )
-    checked = parsed.withColumn("page_rule", page_rule)
     # A line that is an envelope is kept as it is; anything else is wrapped so the record stays JSON.
     record = F.when(
-        F.col("page_rule").isNotNull(),
+        page_rule.isNotNull(),
         F.when(envelope_source.isNotNull(), F.col("line")).otherwise(F.to_json(F.struct("line"))),
     )
-    return checked.select(
+    # One projection over the parsed lines (the rule is evaluated once, as a common subexpression): each projection
+    # of these wide rows copies every envelope and is compiled from a large generated class.
+    return parsed.select(
         "source_file",
         "source",
         "run_id",
         "ingest_date",
         F.try_to_timestamp(_of_row_source("fetched_at")).alias("fetched_at"),
-        "page_rule",
+        page_rule.alias("page_rule"),
         record.alias("record"),
         *SOURCES,
     )

@@ -13,10 +13,13 @@ A table's candidates (from `tables`) are classified in this order, the first tha
 
 The preferred candidate is the most complete one (the candidate's `preference`, e.g. a full album object over the
 simplified one inside a track; then the number of non-null columns), then the latest fetched, then a fixed order
-over the file and record, so the same input always gives the same output.
+over the file and the row's values, so the same input always gives the same output.
 
-Candidates are the table's columns plus `drop_reason`, `preference`, `fetched_at` and `raw_record`; the classified
-frame adds `outcome` (`OUTPUT`, `QUARANTINED`, `DROPPED`) and `reason` (the rule or the drop reason).
+Candidates are the table's columns plus `drop_reason`, `preference`, `fetched_at` and `raw_record`. `classify`
+decides them by aggregation, which collapses the many copies of an entity where they are found, and gives the
+output rows and the counts from that compact result (`Classified`); the quarantine, rare at scale, is planned from
+the candidates and computed only when there is something to quarantine, so the JSON copy of each object
+(`raw_record`) is built only for the candidates that end there.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pyspark.sql import Column, DataFrame, Window
+from pyspark.sql import Column, DataFrame, Row
 from pyspark.sql import functions as F
 
 from contracts.model import (
@@ -141,6 +144,10 @@ def value_rules(table: Table) -> tuple[Rule, ...]:
     return rules.get(table.name, ())
 
 
+def _key_columns(table: Table) -> list[str]:
+    return [column for column in table.key if column not in LINEAGE_COLUMNS]
+
+
 def _key_rules(table: Table) -> list[Rule]:
     return [
         Rule(f"{column.name}_not_null", F.col(column.name).isNull())
@@ -167,61 +174,148 @@ def _with_references(
     return frame, rules
 
 
-def classify(table: Table, candidates: DataFrame, dimensions: Mapping[str, DataFrame] | None = None) -> DataFrame:
-    """The candidates with their `outcome` and `reason`. `dimensions` maps each dimension the table references
-    to that dimension's output rows (see `REFERENCES`)."""
+def _preference(table: Table) -> Column:
+    """A candidate's place among those with its key, least first: the most complete (its `preference`, then its
+    non-null columns), then the latest fetched, then by file. The lineage the kept row carries rides along."""
+    described = [column for column in data_columns(table) if column not in table.key]
+    completeness = functools.reduce(
+        lambda total, column: total + F.col(column).isNotNull().cast("int"), described, F.lit(0)
+    )
+    return F.struct(
+        F.col("preference").isNull().alias("preference_unknown"),
+        (-F.col("preference")).alias("preference"),
+        (-completeness).alias("completeness"),
+        F.col("fetched_at").isNull().alias("fetched_at_unknown"),
+        (-F.unix_micros("fetched_at")).alias("fetched_at"),
+        F.col("source_file").alias("source_file"),
+        F.col("ingest_date").alias("ingest_date"),
+    )
+
+
+def _decide(table: Table, ruled: DataFrame) -> DataFrame:
+    """The compact decisions of `Classified`, from the ruled candidates, in one aggregation (two for a fact)."""
+    key = _key_columns(table)
+    competing = F.col("outcome").isNull()
+    # A settled candidate (dropped or quarantined by a rule) is only counted: its key is left out of the group. The
+    # key comes first: the aggregation sorts by its columns in order, and the key tells rows apart soonest.
+    groups = ["run_id", "outcome", "reason"]
+    grouping = [*(F.when(competing, F.col(column)).alias(column) for column in key), *groups]
+    content = F.struct(*data_columns(table)).alias("content")
+    # Aggregating (rather than ranking every candidate in a window) collapses duplicates in each task before the
+    # shuffle. The least (preference, content) is kept; the content orders exact ties, so the output is fixed.
+    if table.name in _MERGED_ENTITIES:
+        decided = ruled.groupBy(*grouping).agg(
+            F.count(F.lit(1)).alias("candidates"),
+            F.min(F.struct(_preference(table).alias("preference"), content)).alias("kept"),
+        )
+        merged = F.col("candidates")
+    else:
+        # An event: first the copies of each content, so that the kept row knows how many candidates equal it.
+        copies = ruled.groupBy(*grouping, content).agg(
+            F.count(F.lit(1)).alias("copies"), F.min(_preference(table)).alias("preference")
+        )
+        decided = copies.groupBy(*key, *groups).agg(
+            F.sum("copies").alias("candidates"),
+            F.min(F.struct("preference", "content", "copies")).alias("kept"),
+        )
+        merged = F.col("kept.copies")
+    kept = {column: F.col("kept.content")[column] for column in data_columns(table) if column not in key}
+    kept.update(source_file=F.col("kept.preference.source_file"), ingest_date=F.col("kept.preference.ingest_date"))
+    return decided.select(
+        *groups,
+        *key,
+        "candidates",
+        F.when(competing, merged).alias("merged"),
+        *(F.when(competing, value).alias(name) for name, value in kept.items()),
+    )
+
+
+@dataclass(frozen=True)
+class Classified:
+    """A table's candidates, each with its outcome, in two forms.
+
+    `decisions` is compact, one row per group of candidates that end alike: per key, the kept row (the table's
+    columns), `candidates` (how many had the key) and `merged` (how many of those the kept row stands for: itself
+    and its dropped duplicates; the rest conflict with it); and per documented drop or broken rule, how many
+    candidates it took (`outcome`, `reason`, `candidates`; the key and row null). The output rows and the counts
+    read only these. `ruled` is every candidate with the outcome its drop reason or a broken rule gives it (null
+    when it competes for its key): a plan, computed only by the quarantine, when the counts say it has rows.
+    """
+
+    table: Table
+    ruled: DataFrame
+    decisions: DataFrame
+
+
+def classify(table: Table, candidates: DataFrame, dimensions: Mapping[str, DataFrame] | None = None) -> Classified:
+    """Decide the candidates' outcomes. `dimensions` maps each dimension the table references to that dimension's
+    output rows (see `REFERENCES`)."""
     frame, reference_rules = _with_references(candidates, table, dimensions or {})
     rules = [*_key_rules(table), *value_rules(table), *reference_rules]
     # The first rule broken; a null comparison (an unknown value) breaks nothing.
     broken = F.coalesce(*(F.when(rule.breaks, F.lit(rule.name)) for rule in rules), F.lit(None).cast("string"))
     frame = frame.withColumn("_rule", F.when(F.col("drop_reason").isNull(), broken))
-    frame = frame.withColumn("_eligible", F.col("drop_reason").isNull() & F.col("_rule").isNull())
-
-    key = [column for column in table.key if column not in LINEAGE_COLUMNS]
-    described = [column for column in data_columns(table) if column not in table.key]
-    completeness = functools.reduce(
-        lambda total, column: total + F.col(column).isNotNull().cast("int"), described, F.lit(0)
-    )
-    preferred_first = Window.partitionBy("run_id", "_eligible", *key).orderBy(
-        F.col("preference").desc(),
-        completeness.desc(),
-        F.col("fetched_at").desc_nulls_last(),
-        "source_file",
-        "raw_record",
-    )
-    content = F.struct(*data_columns(table))
-    rank = F.row_number().over(preferred_first)
-    same_as_kept = content.eqNullSafe(F.first(content).over(preferred_first))
-    merged = table.name in _MERGED_ENTITIES
-    outcome = (
+    ruled = frame.select(
+        *candidates.columns,
         F.when(F.col("drop_reason").isNotNull(), F.lit(DROPPED))
         .when(F.col("_rule").isNotNull(), F.lit(QUARANTINED))
-        .when(rank == 1, F.lit(OUTPUT))
-        .when(F.lit(merged) | same_as_kept, F.lit(DROPPED))
-        .otherwise(F.lit(QUARANTINED))
+        .alias("outcome"),
+        F.coalesce("drop_reason", "_rule").alias("reason"),
     )
-    reason = (
-        F.when(F.col("drop_reason").isNotNull(), F.col("drop_reason"))
-        .when(F.col("_rule").isNotNull(), F.col("_rule"))
-        .when(rank == 1, F.lit(None).cast("string"))
-        .when(F.lit(merged) | same_as_kept, F.lit(DUPLICATE_KEY))
-        .otherwise(F.lit(KEY_UNIQUE))
-    )
-    return frame.select(*candidates.columns, outcome.alias("outcome"), reason.alias("reason"))
+    return Classified(table, ruled, _decide(table, ruled))
 
 
-def output_rows(classified: DataFrame, table: Table) -> DataFrame:
+def output_rows(classified: Classified) -> DataFrame:
     """The rows to write: exactly the table's columns, typed as the contract says."""
-    return conform(classified.where(F.col("outcome") == OUTPUT), table)
+    return conform(classified.decisions.where(F.col("outcome").isNull()), classified.table)
 
 
-def quarantine_rows(classified: DataFrame, table: Table) -> DataFrame:
+def outcome_totals(classified: Classified) -> DataFrame:
+    """The decisions summed per run, outcome and reason: `groups`, `candidates` and `merged` (`counted_outcomes`
+    turns a row into counts); a few rows per table, whatever the data's size."""
+    return classified.decisions.groupBy("run_id", "outcome", "reason").agg(
+        F.count(F.lit(1)).alias("groups"),
+        F.sum("candidates").alias("candidates"),
+        F.sum("merged").alias("merged"),
+    )
+
+
+def counted_outcomes(total: Row) -> list[tuple[str, str | None, int]]:
+    """`(outcome, reason, rows)` of one row of `outcome_totals`. The keys' groups (outcome null) give one output row
+    each, their other merged candidates are `duplicate_key` drops and the rest `key_unique` quarantine; a settled
+    group is its outcome and reason."""
+    if total["outcome"] is not None:
+        return [(total["outcome"], total["reason"], total["candidates"])]
+    counted = [
+        (OUTPUT, None, total["groups"]),
+        (DROPPED, DUPLICATE_KEY, total["merged"] - total["groups"]),
+        (QUARANTINED, KEY_UNIQUE, total["candidates"] - total["merged"]),
+    ]
+    return [entry for entry in counted if entry[2] > 0]
+
+
+def quarantine_rows(classified: Classified) -> DataFrame:
     """Quarantined candidates as quarantine rows; `record` is `{"row": <the candidate>, "raw": <the object read>}`."""
+    table, ruled = classified.table, classified.ruled
+    quarantined = ruled.where(F.col("outcome") == QUARANTINED)
+    if table.name not in _MERGED_ENTITIES:
+        # An event whose key is kept with other values: compared with the kept row, found in the decisions.
+        key = _key_columns(table)
+        content = F.struct(*data_columns(table))
+        kept = classified.decisions.where(F.col("outcome").isNull()).select("run_id", *key, content.alias("_kept"))
+        conflicting = (
+            ruled.where(F.col("outcome").isNull())
+            .join(kept, ["run_id", *key])
+            .where(~content.eqNullSafe(F.col("_kept")))
+            .select(*ruled.columns)
+            .withColumn("reason", F.lit(KEY_UNIQUE))
+        )
+        quarantined = quarantined.unionByName(conflicting)
     row = F.to_json(F.struct(*data_columns(table)), {"ignoreNullFields": "false"})
     record = F.concat(
         F.lit('{"row":'), row, F.lit(',"raw":'), F.coalesce(F.col("raw_record"), F.lit("null")), F.lit("}")
     )
-    return classified.where(F.col("outcome") == QUARANTINED).select(
+    return quarantined.select(
         F.lit(table.name).alias("table_name"),
         F.col("reason").alias("rule"),
         record.alias("record"),

@@ -25,7 +25,7 @@ from pyspark.sql.types import ArrayType, StringType, StructType
 from contracts.raw_zone import Source
 
 from .pages import valid_pages
-from .schemas import ALBUM, ARTIST, SIMPLE_ALBUM
+from .schemas import ALBUM, ARTIST, SIMPLE_TRACK, TRACK
 
 FULL = 2
 EMBEDDED = 1
@@ -75,27 +75,26 @@ def _union(frames: list[DataFrame]) -> DataFrame:
 # Tracks ---------------------------------------------------------------------------------------------------
 
 
-def _track(
-    track: Column, detail: int, *, album_id: Column | None = None, is_local: Column | None = None
-) -> list[Column]:
-    """A track's columns; a simplified track (no album, ISRC or popularity) takes its album id from context."""
+def _widened(value: Column, read_as: StructType, full: StructType) -> Column:
+    """`value`, read with the schema `read_as`, with the fields of `full` it lacks added as null at the end: one type
+    for every occurrence, and the same JSON text (null fields are left out of it)."""
+    missing = [field for field in full.fields if field.name not in read_as.fieldNames()]
+    return functools.reduce(lambda struct, f: struct.withField(f.name, F.lit(None).cast(f.dataType)), missing, value)
+
+
+def _occurrences(
+    frame: DataFrame, track: Column, detail: int, *, album_id: Column | None = None, is_local: Column | None = None
+) -> DataFrame:
+    """The tracks of `frame`'s rows that hold one in `track`; a simplified track (`album_id` given: no album, ISRC or
+    popularity of its own) takes its album from where it was found."""
     full = album_id is None
-    return [
-        track["id"].alias("track_id"),
-        track["name"].alias("track_name"),
-        track["duration_ms"].alias("duration_ms"),
-        track["explicit"].alias("explicit"),
-        (track["external_ids"]["isrc"] if full else F.lit(None).cast(StringType())).alias("isrc"),
-        (track["album"]["id"] if full else album_id).alias("album_id"),
-        track["disc_number"].alias("disc_number"),
-        track["track_number"].alias("track_number"),
-        (track["popularity"] if full else F.lit(None).cast("int")).alias("popularity"),
-        (is_local if is_local is not None else _flag(track["is_local"])).alias("is_local"),
-        track["artists"].alias("artists"),
-        (track["album"] if full else F.lit(None).cast(SIMPLE_ALBUM)).alias("album"),
+    return frame.where(track.isNotNull()).select(
+        *LINEAGE,
         F.lit(detail).alias("detail"),
-        F.to_json(track).alias("raw_record"),
-    ]
+        (is_local if is_local is not None else _flag(track["is_local"])).alias("is_local"),
+        (track["album"]["id"] if full else album_id).alias("album_id"),
+        (track if full else _widened(track, SIMPLE_TRACK, TRACK)).alias("track"),
+    )
 
 
 def playlist_entries(pages: DataFrame) -> DataFrame:
@@ -131,15 +130,15 @@ def playlist_entries(pages: DataFrame) -> DataFrame:
     )
 
 
-def track_records(pages: DataFrame) -> DataFrame:
-    """Every track object in the pages (episodes and removed entries excluded)."""
+def track_occurrences(pages: DataFrame) -> DataFrame:
+    """Every track object in the pages (episodes and removed entries excluded), as little as every track record
+    derives from: lineage, `detail`, `is_local`, `album_id` and `track`, the object as read (a simplified one
+    widened to the full track's fields, see `_widened`). Several tables read them: the build materializes them."""
     plays = page_elements(pages, Source.RECENTLY_PLAYED, lambda page: page["response"]["items"])
     saved = page_elements(pages, Source.SAVED_TRACKS, lambda page: page["response"]["items"])
     top = page_elements(pages, Source.TOP_TRACKS, lambda page: page["response"]["items"])
     searched = page_elements(pages, Source.SEARCH, lambda page: page["response"]["tracks"]["items"])
-    entries = playlist_entries(pages).where(
-        F.col("playable").isNotNull() & (F.coalesce(F.col("playable.type"), F.lit("track")) == "track")
-    )
+    entries = playlist_entries(pages).where(F.coalesce(F.col("playable.type"), F.lit("track")) == "track")
     albums = page_elements(pages, Source.ALBUMS, lambda page: _one_or_many(page["response"], "albums", ALBUM)).where(
         F.col("item").isNotNull()
     )
@@ -154,16 +153,39 @@ def track_records(pages: DataFrame) -> DataFrame:
             F.col("page.entity_id").alias("album_id"),
         ).drop("index")
     )
-    frames = [
-        plays.select(*LINEAGE, *_track(F.col("item.track"), EMBEDDED)),
-        saved.select(*LINEAGE, *_track(F.col("item.track"), EMBEDDED)),
-        top.select(*LINEAGE, *_track(F.col("item"), EMBEDDED)),
-        searched.select(*LINEAGE, *_track(F.col("item"), EMBEDDED)),
-        entries.select(*LINEAGE, *_track(F.col("playable"), EMBEDDED, is_local=F.col("is_local"))),
-        album_tracks.select(*LINEAGE, *_track(F.col("item"), SIMPLIFIED, album_id=F.col("album_id"))),
-    ]
     # A null in place of a track (a removed one) is no track record; the facts that held it count it.
-    return _union(frames).where(F.col("raw_record").isNotNull())
+    return _union(
+        [
+            _occurrences(plays, F.col("item.track"), EMBEDDED),
+            _occurrences(saved, F.col("item.track"), EMBEDDED),
+            _occurrences(top, F.col("item"), EMBEDDED),
+            _occurrences(searched, F.col("item"), EMBEDDED),
+            _occurrences(entries, F.col("playable"), EMBEDDED, is_local=F.col("is_local")),
+            _occurrences(album_tracks, F.col("item"), SIMPLIFIED, album_id=F.col("album_id")),
+        ]
+    )
+
+
+def track_records(occurrences: DataFrame) -> DataFrame:
+    """Every track object (`occurrences` from `track_occurrences`) in the records' shape."""
+    track = F.col("track")
+    return occurrences.select(
+        *LINEAGE,
+        track["id"].alias("track_id"),
+        track["name"].alias("track_name"),
+        track["duration_ms"].alias("duration_ms"),
+        track["explicit"].alias("explicit"),
+        track["external_ids"]["isrc"].alias("isrc"),
+        "album_id",
+        track["disc_number"].alias("disc_number"),
+        track["track_number"].alias("track_number"),
+        track["popularity"].alias("popularity"),
+        "is_local",
+        track["artists"].alias("artists"),
+        track["album"].alias("album"),
+        "detail",
+        F.to_json(track).alias("raw_record"),
+    )
 
 
 # Albums ---------------------------------------------------------------------------------------------------

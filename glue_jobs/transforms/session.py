@@ -39,9 +39,21 @@ def session_settings(shuffle_partitions: int) -> dict[str, str]:
     }
 
 
+def start_settings() -> dict[str, str]:
+    """Settings a session takes only when it starts (`build_session`); in Glue, job parameters (`--conf`)."""
+    return {
+        # A run compiles a few hundred distinct classes (a stage, a projection ...); with Spark's default cache of
+        # 100, one run compiles many of them twice, and every run of a warm local worker compiles them all again.
+        "spark.sql.codegen.cache.maxEntries": "1000",
+    }
+
+
 def apply_session_settings(spark: SparkSession, shuffle_partitions: int) -> None:
     """Apply the job's settings to a running session (Glue's, or a test's)."""
-    for key, value in session_settings(shuffle_partitions).items():
+    import os  # H9-EXPERIMENT
+
+    extra = dict(kv.split("=", 1) for kv in os.environ.get("H9_CONF", "").split() if kv)  # H9-EXPERIMENT
+    for key, value in {**session_settings(shuffle_partitions), **extra}.items():  # H9-EXPERIMENT
         # A Hadoop option set on the session reaches every file the session writes.
         spark.conf.set(key.removeprefix(_HADOOP_PREFIX), value)
 
@@ -56,7 +68,7 @@ def build_session(
     """
     # A progress bar is noise in a job's log.
     builder = SparkSession.builder.appName(app_name).config("spark.ui.showConsoleProgress", "false")
-    for key, value in session_settings(shuffle_partitions).items():
+    for key, value in {**start_settings(), **session_settings(shuffle_partitions)}.items():
         builder = builder.config(key, value)
     if master is not None:
         builder = (

@@ -65,7 +65,10 @@ def _read_secret_json(secret_id: str, how_to_set: str) -> dict[str, Any]:
             f"or set it with: {how_to_set}"
         ) from None
     except BotoCoreError as error:
-        raise CredentialsError(f"Secrets Manager is unreachable reading {secret_id!r} ({error})") from None
+        raise CredentialsError(
+            f"Secrets Manager is unreachable reading {secret_id!r} ({error}); check the network and the function's "
+            "AWS settings (AWS_ENDPOINT_URL, when it points at an emulator)"
+        ) from None
     text = response.get("SecretString") or ""
     if not text.strip():
         raise CredentialsError(f"secret {secret_id!r} is empty; set it with: {how_to_set}")

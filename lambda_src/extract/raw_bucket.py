@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
+
+
+class RawBucketUnreachable(Exception):
+    """No answer from S3 at all (no route, a closed port, no credentials): the message names the bucket and what to
+    check. An answer that refuses a request (ClientError) is not this: it is raised as it is."""
 
 
 class RawBucket:
@@ -20,7 +25,10 @@ class RawBucket:
         return self._client
 
     def put(self, key: str, body: bytes, content_type: str) -> None:
-        self._s3.put_object(Bucket=self.name, Key=key, Body=body, ContentType=content_type)
+        try:
+            self._s3.put_object(Bucket=self.name, Key=key, Body=body, ContentType=content_type)
+        except BotoCoreError as error:
+            raise self._unreachable(error) from None
 
     def get(self, key: str) -> bytes | None:
         """The object's bytes, or None if there is no such key."""
@@ -30,3 +38,11 @@ class RawBucket:
             if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                 return None
             raise
+        except BotoCoreError as error:
+            raise self._unreachable(error) from None
+
+    def _unreachable(self, error: BotoCoreError) -> RawBucketUnreachable:
+        return RawBucketUnreachable(
+            f"cannot reach the raw bucket {self.name} ({error}); check the network and the function's AWS settings "
+            "(AWS_ENDPOINT_URL, when it points at an emulator)"
+        )

@@ -34,7 +34,7 @@ from extract.credentials import CredentialsError, SecretsManagerTokenCache, read
 from extract.enrichment import ALBUM, ARTIST, EntityRegistry
 from extract.ledger import RunLedger
 from extract.pacing import Pacing
-from extract.raw_bucket import RawBucket
+from extract.raw_bucket import RawBucket, RawBucketUnreachable
 from extract.raw_writer import RawWriter
 from extract.reading import PageReader
 from extract.requester import Requester, utc_timestamp
@@ -53,8 +53,9 @@ class EventError(ValueError):
     """The invocation event is not one this function understands; the message says what to send."""
 
 
-# Mistakes an operator fixes (a setting, a secret, the state object, the event): the run ends with one line.
-OPERATOR_ERRORS = (SettingsError, CredentialsError, StateError, EventError)
+# Mistakes an operator fixes (a setting, a secret, the state object, the event, where AWS is): the run ends with one
+# line.
+OPERATOR_ERRORS = (SettingsError, CredentialsError, StateError, EventError, RawBucketUnreachable)
 
 
 def ingest_date_of(event: Mapping[str, Any], now: datetime) -> date:

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from extract.endpoints import USER_SOURCE_SCOPES
+
 ENV_RAW_BUCKET = "RAW_BUCKET"
 ENV_API_MODE = "SPOTIFY_API_MODE"
 ENV_SOURCES = "SPOTIFY_SOURCES"
@@ -65,11 +67,20 @@ class SourceSelection:
     def from_json(cls, text: str) -> SourceSelection:
         try:
             raw = json.loads(text)
-            return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
+            selection = cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
         except (json.JSONDecodeError, TypeError, AttributeError) as error:
             raise SettingsError(
                 f"{ENV_SOURCES} is not a valid source selection ({error}); redeploy so the stack rewrites it"
             ) from None
+        # A source this code does not know would be skipped without a word: the run would look complete.
+        unknown = sorted(set(selection.user) - set(USER_SOURCE_SCOPES))
+        if unknown:
+            known = ", ".join(USER_SOURCE_SCOPES)
+            raise SettingsError(
+                f"{ENV_SOURCES} selects the unknown user source {unknown[0]!r} (known: {known}); "
+                "fix [sources] user in config/pipeline.toml and redeploy"
+            )
+        return selection
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from pyspark.sql import functions as F
 from transform_fixtures import API, artist, paging
 
 from contracts.manifest import Manifest
+from contracts.raw_zone import Source
 from transforms.inputs import RunInput
-from transforms.pages import read_pages, valid_pages
+from transforms.pages import RECORD_LISTS, read_pages, valid_pages
 
 
 def test_each_line_is_one_page_and_a_bad_page_names_its_rule(spark, raw_run):
@@ -51,3 +52,27 @@ def test_each_line_is_one_page_and_a_bad_page_names_its_rule(spark, raw_run):
     [page] = valid_pages(pages, "top_artists").collect()
     assert page["page"]["response"]["items"][0]["name"] == "Björk"
     assert page["page"]["request"]["params"] == {"time_range": "short_term"}
+
+
+def test_a_page_whose_list_of_records_does_not_fit_its_schema_is_quarantined_not_emptied(spark, raw_run):
+    # Given plays whose list holds one element that is not a play, and saved tracks whose list is not a list
+    good_play = {"track": None, "played_at": "2026-11-24T05:59:59.123Z", "context": None}
+    raw_run.page("recently_played", {"items": [good_play, 7], "next": None})
+    raw_run.page("recently_played", {"items": [good_play], "next": None})
+    raw_run.page("saved_tracks", {"items": {"added_at": "2026-11-01T00:00:00Z"}, "total": 1})
+    manifest = raw_run.write()
+    run = RunInput.locate(str(manifest), Manifest.from_json(manifest.read_text(encoding="utf-8")))
+
+    # When the pages are read
+    pages = read_pages(spark, run.raw_files()).collect()
+
+    # Then the pages whose records Spark cannot read are quarantined whole, instead of read as empty pages
+    assert sorted((row["source"], row["page_rule"] or "read") for row in pages) == [
+        ("recently_played", "read"),
+        ("recently_played", "unreadable_records"),
+        ("saved_tracks", "unreadable_records"),
+    ]
+
+
+def test_every_source_says_where_its_records_are() -> None:
+    assert set(RECORD_LISTS) == set(Source.ALL)

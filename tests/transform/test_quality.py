@@ -15,7 +15,7 @@ from transform_fixtures import SILENCE
 from contracts.model import DIM_ALBUM, DIM_ARTIST, DIM_PLAYLIST, DIM_TRACK, FACT_PLAY, FACT_TOP_ITEM, Table
 from contracts.processed_zone import PAGES_QUARANTINE
 from transforms.model_types import spark_schema
-from transforms.quality import classify, output_rows
+from transforms.quality import Classified, classify, counted_outcomes, outcome_totals, output_rows, quarantine_rows
 
 RUN = {"run_id": "20261124T061500Z-0a1b2c3d", "ingest_date": date(2026, 11, 24), "source_file": "part-00000.jsonl.gz"}
 _CONTROL = [
@@ -38,11 +38,24 @@ def candidates(spark: SparkSession, table: Table, rows: list[dict[str, Any]]) ->
 def dimension(spark: SparkSession, table: Table, *ids: str) -> DataFrame:
     """A dimension's output rows with these keys."""
     key = table.key[0]
-    return output_rows(classify(table, candidates(spark, table, [{key: i} for i in ids])), table)
+    return output_rows(classify(table, candidates(spark, table, [{key: i} for i in ids])))
 
 
-def outcomes(classified: DataFrame, *columns: str) -> DataFrame:
-    return classified.select(*columns, "outcome", "reason")
+def counts(classified: Classified) -> dict[tuple[str, str | None], int]:
+    """Candidates per outcome and reason, as the run report counts them."""
+    return {
+        (outcome, reason): rows
+        for total in outcome_totals(classified).collect()
+        for outcome, reason, rows in counted_outcomes(total)
+    }
+
+
+def quarantined(classified: Classified, *columns: str) -> list[tuple]:
+    """The quarantined candidates: their rule, then `columns` of the row in their record."""
+    return sorted(
+        (row["rule"], *(json.loads(row["record"])["row"][column] for column in columns))
+        for row in quarantine_rows(classified).collect()
+    )
 
 
 def test_an_entity_seen_twice_keeps_its_most_complete_record(spark):
@@ -60,10 +73,9 @@ def test_an_entity_seen_twice_keeps_its_most_complete_record(spark):
     classified = classify(DIM_PLAYLIST, given)
 
     # Then the full one is output and the other is a documented duplicate
-    assertDataFrameEqual(
-        outcomes(classified, "playlist_id", "description"),
-        [("p1", "Songs", "output", None), ("p1", None, "dropped", "duplicate_key")],
-    )
+    assertDataFrameEqual(output_rows(classified).select("playlist_id", "description"), [("p1", "Songs")])
+    assert counts(classified) == {("output", None): 1, ("dropped", "duplicate_key"): 1}
+    assert quarantined(classified) == []
 
 
 def test_an_event_reported_twice_is_kept_once_and_a_conflicting_one_is_quarantined(spark):
@@ -90,16 +102,22 @@ def test_an_event_reported_twice_is_kept_once_and_a_conflicting_one_is_quarantin
 
     # Then the latest fetched copy is kept, the same play again is a duplicate, the conflicting one is quarantined
     assertDataFrameEqual(
-        outcomes(classified, "track_id", "context_type", "source_file"),
-        [
-            ("t1", "playlist", "part-00001.jsonl.gz", "output", None),
-            ("t1", "playlist", "part-00000.jsonl.gz", "dropped", "duplicate_key"),
-            ("t1", "album", "part-00000.jsonl.gz", "quarantined", "key_unique"),
-            ("t2", "playlist", "part-00000.jsonl.gz", "quarantined", "references_dim_track"),
-            (None, "playlist", "part-00000.jsonl.gz", "quarantined", "track_id_not_null"),
-            (None, None, "part-00000.jsonl.gz", "dropped", "removed_item"),
-        ],
+        output_rows(classified).select("track_id", "context_type", "source_file"),
+        [("t1", "playlist", "part-00001.jsonl.gz")],
     )
+    assert quarantined(classified, "track_id", "context_type") == [
+        ("key_unique", "t1", "album"),
+        ("references_dim_track", "t2", "playlist"),
+        ("track_id_not_null", None, "playlist"),
+    ]
+    assert counts(classified) == {
+        ("output", None): 1,
+        ("dropped", "duplicate_key"): 1,
+        ("dropped", "removed_item"): 1,
+        ("quarantined", "key_unique"): 1,
+        ("quarantined", "references_dim_track"): 1,
+        ("quarantined", "track_id_not_null"): 1,
+    }
 
 
 def test_a_top_item_needs_a_rank_from_1_to_50_a_known_type_and_an_existing_item(spark):
@@ -126,10 +144,12 @@ def test_a_top_item_needs_a_rank_from_1_to_50_a_known_type_and_an_existing_item(
 
     classified = classify(FACT_TOP_ITEM, given, dimensions)
 
-    assert {row["rank"]: row["reason"] for row in classified.collect() if row["item_type"] != "show"} == {
-        rank: reason for t, rank, _, reason in ranked if t != "show"
-    }
-    assert [row["reason"] for row in classified.collect() if row["item_type"] == "show"] == ["item_type_known"]
+    assert sorted((row["item_type"], row["rank"]) for row in output_rows(classified).collect()) == sorted(
+        (t, rank) for t, rank, _, reason in ranked if reason is None
+    )
+    assert quarantined(classified, "item_type", "rank") == sorted(
+        (reason, t, rank) for t, rank, _, reason in ranked if reason is not None
+    )
 
 
 @pytest.mark.parametrize(
@@ -139,7 +159,10 @@ def test_a_top_item_needs_a_rank_from_1_to_50_a_known_type_and_an_existing_item(
 def test_a_release_year_is_plausible_from_1900_to_the_year_after_the_run(spark, release_year, rule):
     given = candidates(spark, DIM_ALBUM, [{"album_id": "a1", "release_year": release_year}])
 
-    assert [row["reason"] for row in classify(DIM_ALBUM, given).collect()] == [rule]
+    classified = classify(DIM_ALBUM, given)
+
+    assert [row["rule"] for row in quarantine_rows(classified).collect()] == ([rule] if rule else [])
+    assert output_rows(classified).count() == (0 if rule else 1)
 
 
 def test_quarantined_rows_name_the_rule_and_hold_the_record_as_read(backfill):

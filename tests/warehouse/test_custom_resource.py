@@ -10,7 +10,7 @@ import json
 import boto3
 import pytest
 
-from applier import pipe_channel_attribute
+from applier import load_migrations, pipe_channel_attribute
 from applier.custom_resource import handler
 from contracts.model import TABLES
 
@@ -43,7 +43,7 @@ def test_create_applies_every_migration_and_returns_what_the_stack_wires(fake_sn
     assert data["ErrorAwsExternalId"] == "MYACCOUNT_SFCRole=2_zyx987/tuVWxyz="
     for table in TABLES:
         assert data[pipe_channel_attribute(table.name)] == fake_snowflake.queue_arn
-    assert [version for version, _, _ in fake_snowflake.history] == [1, 2, 3, 4, 5, 6]
+    assert [version for version, _, _ in fake_snowflake.history] == [m.version for m in load_migrations()]
     assert fake_snowflake.connect_arguments["role"] == "ACCOUNTADMIN"
 
 

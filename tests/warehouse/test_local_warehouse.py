@@ -6,12 +6,14 @@ Files are tiny Parquet files typed like the Glue job's Spark output (see conftes
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from applier import load_migrations
 from contracts.model import TABLES
 from local.warehouse import LoadError, LoadResult, LocalWarehouse
 
@@ -28,7 +30,7 @@ def landing_count(warehouse: LocalWarehouse, table: str) -> int:
 
 def test_applying_twice_applies_nothing_the_second_time_even_after_reopening(tmp_path, local_config, variables):
     with LocalWarehouse(tmp_path / "db", tmp_path / "s3", local_config, variables) as warehouse:
-        assert warehouse.apply() == [f"V{n:03d}" for n in range(1, 7)]
+        assert warehouse.apply() == [m.label for m in load_migrations()]
         assert warehouse.apply() == []
         assert warehouse.db_file == tmp_path / "db" / "SPOTIFY.db"
 
@@ -154,6 +156,48 @@ def test_a_later_run_of_the_same_day_replaces_its_snapshot_group_entirely(wareho
     assert rows == [("p1", 0, "c", RUN_2), ("p1", 1, "d", RUN_2), ("p2", 0, "x", RUN_1), ("p2", 1, "y", RUN_1)]
 
 
+def test_a_playlist_a_later_run_of_the_day_read_empty_has_an_empty_snapshot(warehouse, model_file) -> None:
+    def item(playlist: str, track: str) -> dict:
+        snapshot = datetime.date(2026, 3, 1)
+        return {
+            "snapshot_date": snapshot,
+            "playlist_id": playlist,
+            "position": 0,
+            "item_type": "track",
+            "track_id": track,
+        }
+
+    # Given the morning run read p1 and p2 with an item each
+    warehouse.ingest(
+        "dim_playlist",
+        model_file(
+            "dim_playlist",
+            DAY,
+            RUN_1,
+            [{"playlist_id": "p1", "total_items": 1}, {"playlist_id": "p2", "total_items": 1}],
+        ),
+    )
+    warehouse.ingest(
+        "fact_playlist_item", model_file("fact_playlist_item", DAY, RUN_1, [item("p1", "a"), item("p2", "x")])
+    )
+    # When the evening run reads p1 emptied (no item rows, total 0) and sees p2 only in the listing (total 1)
+    warehouse.ingest(
+        "dim_playlist",
+        model_file(
+            "dim_playlist",
+            DAY,
+            RUN_2,
+            [{"playlist_id": "p1", "total_items": 0}, {"playlist_id": "p2", "total_items": 1}],
+        ),
+    )
+    warehouse.refresh()
+
+    # Then the day's snapshot of p1 is empty, and p2 keeps the morning's item
+    assert warehouse.query("SELECT playlist_id, track_id, run_id FROM SPOTIFY.CORE.FACT_PLAYLIST_ITEM") == [
+        ("p2", "x", RUN_1)
+    ]
+
+
 def test_a_top_list_is_replaced_by_the_later_run_of_the_day(warehouse, model_file) -> None:
     def top(run: str, ids: list[str]) -> str:
         rows = [
@@ -184,6 +228,41 @@ def test_upsert_keeps_the_latest_run_whatever_order_the_files_arrive_in(warehous
     warehouse.refresh()
 
     assert warehouse.query("SELECT track_name, run_id FROM SPOTIFY.CORE.DIM_TRACK") == [("Renamed", RUN_3)]
+
+
+def test_a_bare_row_from_a_later_run_keeps_what_enrichment_knew(warehouse, model_file) -> None:
+    # Given an artist and an album enriched on the first day (their details are fetched only once)
+    artist = {"artist_id": "ar1", "artist_name": "Björk"}
+    album = {"album_id": "al1", "album_name": "Homogenic", "release_year": 1997}
+    warehouse.ingest(
+        "dim_artist",
+        model_file(
+            "dim_artist",
+            DAY,
+            RUN_1,
+            [{**artist, "genres": ["art pop"], "followers": 1000, "image_url": "https://i.scdn.co/image/a"}],
+        ),
+    )
+    warehouse.ingest("dim_album", model_file("dim_album", DAY, RUN_1, [{**album, "label": "One Little Indian"}]))
+    # When the next day sees them again only as simplified objects nested in tracks, one of them renamed
+    warehouse.ingest("dim_artist", model_file("dim_artist", NEXT_DAY, RUN_3, [{**artist, "artist_name": "björk"}]))
+    warehouse.ingest("dim_album", model_file("dim_album", NEXT_DAY, RUN_3, [album]))
+    warehouse.refresh()
+
+    # Then the new name wins, what the bare rows did not carry keeps its known value, and lineage is the latest run
+    ((name, genres, followers, image_url, run_id),) = warehouse.query(
+        "SELECT artist_name, genres, followers, image_url, run_id FROM SPOTIFY.CORE.DIM_ARTIST"
+    )
+    assert (name, json.loads(genres), followers, image_url, run_id) == (
+        "björk",
+        ["art pop"],
+        1000,
+        "https://i.scdn.co/image/a",
+        RUN_3,
+    )
+    assert warehouse.query("SELECT album_name, release_year, label, run_id FROM SPOTIFY.CORE.DIM_ALBUM") == [
+        ("Homogenic", 1997, "One Little Indian", RUN_3)
+    ]
 
 
 def test_a_play_seen_again_by_a_later_run_keeps_its_first_version(warehouse, model_file) -> None:

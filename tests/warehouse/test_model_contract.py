@@ -124,3 +124,19 @@ def test_each_final_table_folds_rows_per_its_merge_policy(statements, variables)
                 "DenseRank": (list(table.snapshot_group), True),
                 "RowNumber": (list(table.key), True),
             }, table.name
+
+
+def test_upsert_tables_keep_the_latest_non_null_value_of_each_described_column(statements, variables) -> None:
+    core = _by_table(statements, "dynamic_table", variables["CORE_SCHEMA"])
+
+    for table in (t for t in TABLES if t.merge == UPSERT):
+        select = core[table.name].expression.expression
+        for column, projection in zip(table.columns, select.expressions, strict=True):
+            if column.name in table.key or not column.nullable:
+                continue  # keys and lineage come from the latest row; a required column is never null there
+            window = projection.find(exp.Window)
+            assert window is not None and isinstance(window.this, exp.IgnoreNulls), f"{table.name}.{column.name}"
+            assert isinstance(window.this.this, exp.FirstValue), f"{table.name}.{column.name}"
+            partition = [c.name.lower() for c in window.args["partition_by"]]
+            assert partition == list(table.key), f"{table.name}.{column.name}"
+            assert window.args["order"].expressions[0].args.get("desc"), f"{table.name}.{column.name}: latest first"

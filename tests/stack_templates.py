@@ -1,4 +1,12 @@
-"""Queries on synthesized templates, shared by the stack tests (fixtures are in conftest.py)."""
+"""Synthesized pipelines and queries on their templates, shared by the stack tests and the secret scan of
+tests/reliability (the `wired` and `aws_only` fixtures are in tests/conftest.py, so that both reuse one synthesis).
+
+Two deployments cover the two shapes the app has:
+- `wired`: `-c env=dev -c snowflake=true`, a concrete account and region, an alarm email (Flex Glue job);
+- `aws_only`: `-c env=prod` without Snowflake, environment-agnostic (standard Glue job with run queuing).
+
+Asset bundling is skipped (`aws:cdk:bundling-stacks = []`): no pip, no network; asset hashes come from sources.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +18,9 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk.assertions import Template
 
-from app import Pipeline
+from app import Pipeline, build_pipeline
 from config import PipelineConfig
+from stacks.context import cdk_json_context
 
 # The `wired` deployment's environment and alarm email (conftest.py).
 ACCOUNT = "111122223333"
@@ -35,6 +44,17 @@ class Synthesized:
             path.name.removesuffix(".template.json"): json.loads(path.read_text(encoding="utf-8"))
             for path in sorted(self.outdir.glob("*.template.json"))
         }
+
+
+def synthesize(
+    outdir: Path, config: PipelineConfig, *, snowflake_enabled: bool, environment: cdk.Environment | None
+) -> Synthesized:
+    context = cdk_json_context()
+    context["aws:cdk:bundling-stacks"] = []
+    app = cdk.App(context=context, outdir=str(outdir))
+    pipeline = build_pipeline(app, config, snowflake_enabled=snowflake_enabled, environment=environment)
+    app.synth()
+    return Synthesized(config, pipeline, outdir, snowflake_enabled)
 
 
 def logical_id_of(construct: Any) -> str:
