@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt lambda_src/requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
 DAYS ?= 1
 PYTEST_ARGS ?=
+# Two pytest workers: the end-to-end runs wait on emulators and Spark as much as they compute (tests/conftest.py
+# keeps the tests that share a session fixture on one worker).
+TEST_WORKERS ?= 2
 
 # aws-cdk-lib prints a Node end-of-life banner on every import under Node 20.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -29,11 +32,11 @@ run: $(STAMP)
 
 ## The test suite (no cloud account needed).
 test: $(STAMP)
-	@$(PY) -m pytest -q $(PYTEST_ARGS)
+	@$(PY) -m pytest -q -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## The tests without the slow end-to-end runs.
 test-fast: $(STAMP)
-	@$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
+	@$(PY) -m pytest -q -n $(TEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
 
 ## Benchmarks: writes bench/results/latest.json and latest.md.
 bench: $(STAMP)

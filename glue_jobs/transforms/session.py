@@ -50,10 +50,7 @@ def start_settings() -> dict[str, str]:
 
 def apply_session_settings(spark: SparkSession, shuffle_partitions: int) -> None:
     """Apply the job's settings to a running session (Glue's, or a test's)."""
-    import os  # H9-EXPERIMENT
-
-    extra = dict(kv.split("=", 1) for kv in os.environ.get("H9_CONF", "").split() if kv)  # H9-EXPERIMENT
-    for key, value in {**session_settings(shuffle_partitions), **extra}.items():  # H9-EXPERIMENT
+    for key, value in session_settings(shuffle_partitions).items():
         # A Hadoop option set on the session reaches every file the session writes.
         spark.conf.set(key.removeprefix(_HADOOP_PREFIX), value)
 
