@@ -106,31 +106,13 @@ def aws_only(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     return synthesize(outdir, load_config("prod"), snowflake_enabled=False, environment=None)
 
 
-
-# `make test` runs the suite on two pytest-xdist workers. Tests that share an expensive session fixture are sent to
-# the same worker, so each fixture is still built once: the local pipeline's runs (`daily_runs`, `bad_day`, on one
-# warm Spark worker), the in-process SparkSession (`spark`), the synthesized CDK app (`wired`, `aws_only`). A new
-# test file that uses one of them belongs in its group here; left out, it still passes, only the fixture is built
-# twice. Every other file is a unit of its own. (xdist's `--dist loadgroup` marks are ignored under pytest 9.)
-_SHARED_FIXTURE_GROUPS = {
-    "local-pipeline": (
-        "tests/local/test_local_pipeline.py",
-        "tests/reliability/test_fault_matrix.py",
-        "tests/reliability/test_no_secret_leaks.py",
-    ),
-    "spark": ("tests/transform/", "tests/bench/test_generate.py", "tests/reliability/test_transform_fuzz.py"),
-    "cdk-app": ("tests/stacks/", "tests/local/test_emulated_aws.py"),
-}
-
-
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """`make test`'s two workers: tests sharing an expensive session fixture go to the same one (worker_groups.py)."""
+    from worker_groups import scope_of
     from xdist.scheduler import LoadScopeScheduling
 
     class SharedFixtureScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            path = nodeid.split("::", 1)[0]
-            return next(
-                (group for group, paths in _SHARED_FIXTURE_GROUPS.items() if path.startswith(paths)), path
-            )
+            return scope_of(nodeid)
 
     return SharedFixtureScheduling(config, log)
