@@ -122,9 +122,8 @@ class LocalPipeline:
         return self
 
     def _start(self) -> None:
-        from applier import warehouse_variables
         from local.fake_spotify import FakeSpotify
-        from local.warehouse import LocalWarehouse
+        from local.warehouse import LocalWarehouse, local_variables
 
         self.spark_jobs.start()
         self.aws.start()
@@ -150,19 +149,11 @@ class LocalPipeline:
         )
         self.events = EventWiring(self.aws, self.raw_bucket, self.processed_bucket)
         self.events.install()
-        account, region = self.aws.account, self.aws.region
-        variables = warehouse_variables(
-            self.config,
-            processed_bucket=self.processed_bucket,
-            storage_role_arn=f"arn:aws:iam::{account}:role/{self.config.storage_role_name}",
-            error_topic_arn=f"arn:aws:sns:{region}:{account}:{self.config.project}-{self.config.env}-pipe-errors",
-            error_role_arn=f"arn:aws:iam::{account}:role/{self.config.project}-{self.config.env}-pipe-errors",
-        )
         self.warehouse = LocalWarehouse(
             db_dir=self.state_dir / "warehouse",
             stage_root=self.aws.bucket_dir(self.processed_bucket),
             config=self.config,
-            variables=variables,
+            variables=local_variables(self.config, self.processed_bucket, self.aws.account, self.aws.region),
         )
         self.warehouse.apply()
 

@@ -41,6 +41,7 @@ from applier import (
     plan_migrations,
     read_history,
     statements_of,
+    warehouse_variables,
 )
 from applier import statements as kinds
 from applier.errors import MigrationError, WarehouseError
@@ -58,6 +59,19 @@ warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", cat
 _ACCOUNT_OBJECTS = (kinds.WAREHOUSE, kinds.ROLE, kinds.GRANT, kinds.STORAGE_INTEGRATION, kinds.NOTIFICATION_INTEGRATION)
 # What fakesnow keeps only in memory (stages, file formats) or this module keeps (pipes, dynamic tables, views).
 _SESSION_STATE = (kinds.STAGE, kinds.FILE_FORMAT, kinds.PIPE, kinds.DYNAMIC_TABLE, kinds.VIEW)
+
+
+def local_variables(config: PipelineConfig, processed_bucket: str, account: str, region: str) -> dict[str, str]:
+    """The SQL's variables for the local warehouse: the AWS names (roles, error topic) it would have in `account`;
+    nothing reads them locally, but every statement is rendered as in a deployment."""
+    pipe_errors = f"{config.project}-{config.env}-pipe-errors"
+    return warehouse_variables(
+        config,
+        processed_bucket=processed_bucket,
+        storage_role_arn=f"arn:aws:iam::{account}:role/{config.storage_role_name}",
+        error_topic_arn=f"arn:aws:sns:{region}:{account}:{pipe_errors}",
+        error_role_arn=f"arn:aws:iam::{account}:role/{pipe_errors}",
+    )
 
 
 class LoadError(WarehouseError):

@@ -29,13 +29,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from applier import warehouse_variables
 from config import PipelineConfig, load_config
 from contracts.model import TABLES_BY_NAME
 from contracts.processed_zone import model_partition_prefix
+from local.warehouse import local_variables
 from powerbi.project import PROJECT_DIR, REPORT_DIR, SEMANTIC_MODEL_DIR
 
-HERE = Path(__file__).parent
 ACCOUNT = "123456789012"
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -53,13 +52,6 @@ ARROW_TYPES = {
     "timestamp": pa.timestamp("us", tz="UTC"),
     "array<string>": pa.list_(pa.string()),
 }
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # fakesnow notes on every fetch that DuckDB copies Arrow results; true, and irrelevant here.
-    for item in items:
-        if item.path.is_relative_to(HERE):
-            item.add_marker(pytest.mark.filterwarnings("ignore:Arrow output on a DB-API result:UserWarning"))
 
 
 def _at(day: str, clock: str) -> datetime.datetime:
@@ -177,13 +169,7 @@ def local_config() -> PipelineConfig:
 
 @pytest.fixture(scope="session")
 def variables(local_config: PipelineConfig) -> dict[str, str]:
-    return warehouse_variables(
-        local_config,
-        processed_bucket=local_config.bucket_name("processed"),
-        storage_role_arn=f"arn:aws:iam::{ACCOUNT}:role/{local_config.storage_role_name}",
-        error_topic_arn=f"arn:aws:sns:us-east-1:{ACCOUNT}:spotify-pipeline-local-pipe-errors",
-        error_role_arn=f"arn:aws:iam::{ACCOUNT}:role/spotify-pipeline-local-pipe-errors",
-    )
+    return local_variables(local_config, local_config.bucket_name("processed"), ACCOUNT, "us-east-1")
 
 
 @pytest.fixture(scope="session")

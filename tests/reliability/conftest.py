@@ -4,22 +4,12 @@ matrix and the secret scan read the same run; and the hypothesis profiles of the
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from bad_day import BadDay, run_bad_day
 from hypothesis import HealthCheck, Phase, settings
 
 from local.glue_runner import SparkJobRunner
-
-HERE = Path(__file__).parent
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # fakesnow notes on every fetch that DuckDB copies Arrow results; true, and irrelevant to these tests.
-    for item in items:
-        if item.path.is_relative_to(HERE):
-            item.add_marker(pytest.mark.filterwarnings("ignore:Arrow output on a DB-API result:UserWarning"))
 
 
 @pytest.fixture(scope="session")

@@ -15,10 +15,10 @@ import pyarrow.parquet as pq
 import pytest
 import snowflake.connector.errors
 
-from applier import warehouse_variables
 from config import PipelineConfig, load_config
 from contracts.model import TABLES_BY_NAME
 from contracts.processed_zone import model_partition_prefix
+from local.warehouse import local_variables
 
 ACCOUNT = "123456789012"
 
@@ -36,14 +36,6 @@ ARROW_TYPES = {
 }
 
 ModelFileWriter = Callable[..., str]
-HERE = Path(__file__).parent
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # fakesnow notes on every fetch that DuckDB copies Arrow results; true, and irrelevant to these tests.
-    for item in items:
-        if item.path.is_relative_to(HERE):
-            item.add_marker(pytest.mark.filterwarnings("ignore:Arrow output on a DB-API result:UserWarning"))
 
 
 @pytest.fixture(scope="session")
@@ -53,13 +45,7 @@ def local_config() -> PipelineConfig:
 
 @pytest.fixture(scope="session")
 def variables(local_config: PipelineConfig) -> dict[str, str]:
-    return warehouse_variables(
-        local_config,
-        processed_bucket=local_config.bucket_name("processed"),
-        storage_role_arn=f"arn:aws:iam::{ACCOUNT}:role/{local_config.storage_role_name}",
-        error_topic_arn=f"arn:aws:sns:us-east-1:{ACCOUNT}:spotify-pipeline-local-pipe-errors",
-        error_role_arn=f"arn:aws:iam::{ACCOUNT}:role/spotify-pipeline-local-pipe-errors",
-    )
+    return local_variables(local_config, local_config.bucket_name("processed"), ACCOUNT, "us-east-1")
 
 
 def write_model_file(
