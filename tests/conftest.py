@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
     from stack_templates import Synthesized
 
+    from config import PipelineConfig
     from local.glue_runner import SparkJobRunner
 
 # Tests never reach a real AWS account: fake credentials and a fixed region for every boto3 client,
@@ -79,6 +80,21 @@ def daily_runs(tmp_path_factory: pytest.TempPathFactory, spark_jobs: SparkJobRun
     from daily_runs import run_daily
 
     return run_daily(tmp_path_factory.mktemp("daily-runs"), spark_jobs)
+
+
+@pytest.fixture(scope="session")
+def local_config() -> PipelineConfig:
+    from config import load_config
+
+    return load_config("local")
+
+
+@pytest.fixture(scope="session")
+def variables(local_config: PipelineConfig) -> dict[str, str]:
+    """The SQL's variables as the local runtime renders them (for an example account)."""
+    from local.warehouse import local_variables
+
+    return local_variables(local_config, local_config.bucket_name("processed"), "123456789012", "us-east-1")
 
 
 @pytest.fixture(scope="session")

@@ -25,33 +25,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
+from model_files import write_model_file
 
-from config import PipelineConfig, load_config
-from contracts.model import TABLES_BY_NAME
-from contracts.processed_zone import model_partition_prefix
-from local.warehouse import local_variables
+from config import PipelineConfig
 from powerbi.project import PROJECT_DIR, REPORT_DIR, SEMANTIC_MODEL_DIR
 
-ACCOUNT = "123456789012"
 CHROMIUM = Path("/usr/bin/chromium")
 
 DAYS = ("2026-03-01", "2026-03-02", "2026-03-03")
 RUNS = {day: f"{day.replace('-', '')}T061500Z-0000000{i}" for i, day in enumerate(DAYS)}
-
-# How the Glue job's Spark types land in Parquet (as tests/warehouse does).
-ARROW_TYPES = {
-    "string": pa.string(),
-    "int": pa.int32(),
-    "long": pa.int64(),
-    "double": pa.float64(),
-    "boolean": pa.bool_(),
-    "date": pa.date32(),
-    "timestamp": pa.timestamp("us", tz="UTC"),
-    "array<string>": pa.list_(pa.string()),
-}
 
 
 def _at(day: str, clock: str) -> datetime.datetime:
@@ -145,33 +128,6 @@ def history_files(day: str) -> dict[str, list[dict[str, Any]]]:
     return files
 
 
-def write_model_file(stage_root: Path, table: str, day: str, rows: list[dict[str, Any]]) -> str:
-    """`rows` with their lineage as a Parquet file typed like the Glue job's; returns the processed-bucket key."""
-    columns = TABLES_BY_NAME[table].columns
-    schema = pa.schema([(c.name, ARROW_TYPES[c.type]) for c in columns])
-    run_id = RUNS[day]
-    lineage = {
-        "run_id": run_id,
-        "ingest_date": _day(day),
-        "source_file": f"spotify/ingest_date={day}/run_id={run_id}/part-00000.jsonl.gz",
-    }
-    key = f"{model_partition_prefix(table, day, run_id)}part-00000.parquet"
-    path = stage_root / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.Table.from_pylist([{**lineage, **row} for row in rows], schema=schema), path)
-    return key
-
-
-@pytest.fixture(scope="session")
-def local_config() -> PipelineConfig:
-    return load_config("local")
-
-
-@pytest.fixture(scope="session")
-def variables(local_config: PipelineConfig) -> dict[str, str]:
-    return local_variables(local_config, local_config.bucket_name("processed"), ACCOUNT, "us-east-1")
-
-
 @pytest.fixture(scope="session")
 def history_dirs(
     tmp_path_factory: pytest.TempPathFactory, local_config: PipelineConfig, variables: dict[str, str]
@@ -186,7 +142,7 @@ def history_dirs(
         warehouse.apply()
         for day in DAYS:
             for table, rows in history_files(day).items():
-                warehouse.ingest(table, write_model_file(root / "s3", table, day, rows))
+                warehouse.ingest(table, write_model_file(root / "s3", table, day, RUNS[day], rows))
             warehouse.refresh()
     return root / "db", root / "s3"
 

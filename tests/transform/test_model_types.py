@@ -4,21 +4,10 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from model_files import PARQUET_TYPES
 
 from contracts.model import TABLES, TYPES
 from transforms.model_types import SPARK_TYPES, spark_schema
-
-# What a reader without Spark (Snowflake, DuckDB, pyarrow) sees for each model type.
-PARQUET_TYPES = {
-    "string": pa.string(),
-    "int": pa.int32(),
-    "long": pa.int64(),
-    "double": pa.float64(),
-    "boolean": pa.bool_(),
-    "date": pa.date32(),
-    "timestamp": pa.timestamp("us", tz="UTC"),
-    "array<string>": pa.list_(pa.string()),
-}
 
 
 def test_every_model_type_has_a_spark_type():

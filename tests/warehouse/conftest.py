@@ -10,60 +10,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 import snowflake.connector.errors
+from model_files import write_model_file
 
-from config import PipelineConfig, load_config
-from contracts.model import TABLES_BY_NAME
-from contracts.processed_zone import model_partition_prefix
-from local.warehouse import local_variables
+from config import PipelineConfig
 
 ACCOUNT = "123456789012"
 
-# How the Glue job's Spark types land in Parquet: int -> INT32, long -> INT64, timestamps as TIMESTAMP_MICROS
-# adjusted to UTC, arrays as lists.
-ARROW_TYPES = {
-    "string": pa.string(),
-    "int": pa.int32(),
-    "long": pa.int64(),
-    "double": pa.float64(),
-    "boolean": pa.bool_(),
-    "date": pa.date32(),
-    "timestamp": pa.timestamp("us", tz="UTC"),
-    "array<string>": pa.list_(pa.string()),
-}
-
 ModelFileWriter = Callable[..., str]
-
-
-@pytest.fixture(scope="session")
-def local_config() -> PipelineConfig:
-    return load_config("local")
-
-
-@pytest.fixture(scope="session")
-def variables(local_config: PipelineConfig) -> dict[str, str]:
-    return local_variables(local_config, local_config.bucket_name("processed"), ACCOUNT, "us-east-1")
-
-
-def write_model_file(
-    stage_root: Path, table: str, ingest_date: str, run_id: str, rows: list[dict[str, Any]], part: str = "0"
-) -> str:
-    """Write `rows` (lineage filled in) as the Glue job would; return the processed-bucket key."""
-    columns = TABLES_BY_NAME[table].columns
-    schema = pa.schema([(c.name, ARROW_TYPES[c.type]) for c in columns])
-    lineage = {
-        "run_id": run_id,
-        "ingest_date": datetime.date.fromisoformat(ingest_date),
-        "source_file": f"spotify/ingest_date={ingest_date}/run_id={run_id}/part-00000.jsonl.gz",
-    }
-    key = f"{model_partition_prefix(table, ingest_date, run_id)}part-{part}.parquet"
-    path = stage_root / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.Table.from_pylist([{**lineage, **row} for row in rows], schema=schema), path)
-    return key
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """local.warehouse: the same migrations on fakesnow, pipes emulated by their own COPY, merges by their own SELECT.
 
-Files are tiny Parquet files typed like the Glue job's Spark output (see conftest.ARROW_TYPES).
+Files are tiny Parquet files typed like the Glue job's Spark output (tests/model_files.py).
 """
 
 from __future__ import annotations
