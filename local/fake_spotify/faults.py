@@ -45,6 +45,7 @@ class FaultRule:
     after_calls: int = 0  # EXPIRE_TOKEN: calls that still succeed before every token expires
     hits: int = 0  # requests this rule has hit so far
     _seen: int = field(default=0, init=False, repr=False)
+    _released: threading.Event = field(default_factory=threading.Event, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         try:
@@ -57,6 +58,15 @@ class FaultRule:
     @property
     def live(self) -> bool:
         return self.times is None or self.hits < self.times
+
+    def wait_delay(self) -> None:
+        """SLOW: hold the answer for `delay_ms`, or until `release()`, whichever comes first."""
+        self._released.wait(self.delay_ms / 1000)
+
+    def release(self) -> None:
+        """SLOW: deliver the answers it holds now, and later ones at once. A test that needs a request to be in
+        flight while something else happens holds it with a long delay and releases it when it is done."""
+        self._released.set()
 
     def matches(self, path: str) -> bool:
         # Compiled per call (the `re` module caches it), so a test may still change `path` on a live rule.

@@ -6,8 +6,10 @@
         server.set_day(date(2026, 11, 25))
 
 Every request passes, in order: the global latency, the fault plan, then the accounts service (`/api/token`)
-or the API (`/v1/...`). The request log records each handled request with the status sent (None when the
-connection was dropped without a response).
+or the API (`/v1/...`). Its answer is decided when it arrives, as a real API authenticates a request on arrival:
+a slow fault delays only the delivery. The request log records each request in the order of arrival, with the
+status decided for it (None when the connection is dropped without a response), before any delay: a slow
+answer's entry is there at once, ahead of the retry a client that gave up on it sends.
 """
 
 from __future__ import annotations
@@ -161,8 +163,14 @@ class FakeSpotify:
 
     # -- one request (called on the handler's thread) -------------------------------------------------------------
     def _respond(self, method: str, path: str, query: dict[str, str], form: dict[str, str], auth: str | None) -> _Reply:
+        """The answer to one request, decided now and logged now; a slow fault's delay is the caller's to serve."""
         if self.latency_ms:
             time.sleep(self.latency_ms / 1000)
+        reply = self._decide(method, path, query, form, auth)
+        self._record(method, path, query, reply.status)
+        return reply
+
+    def _decide(self, method: str, path: str, query: dict[str, str], form: dict[str, str], auth: str | None) -> _Reply:
         decision = self.faults.decide(path)
         if decision.expire_tokens:
             self.tokens.expire_all()
@@ -183,6 +191,8 @@ class FakeSpotify:
             reply = _json_reply(response.status, response.body, response.headers)
         if rule is not None and rule.kind == fault_kinds.MALFORMED and reply.status == 200:
             reply = _Reply(200, reply.body[: len(reply.body) // 2], reply.headers)
+        if rule is not None and rule.kind == fault_kinds.SLOW:
+            reply = reply._replace(hold=rule)
         return reply
 
 
@@ -190,6 +200,7 @@ class _Reply(NamedTuple):
     status: int | None  # None: drop the connection
     body: bytes
     headers: dict[str, str]
+    hold: FaultRule | None = None  # a slow fault: deliver only after its delay (or its release)
 
 
 def _json_reply(status: int, body: Any, headers: dict[str, str] | None = None) -> _Reply:
@@ -203,10 +214,7 @@ def _api_reply(response: ApiResponse) -> _Reply:
 
 def _fault_reply(rule: FaultRule) -> _Reply | None:
     """The reply a fault gives instead of the real one; None when the request goes on (slow, malformed)."""
-    if rule.kind == fault_kinds.SLOW:
-        time.sleep(rule.delay_ms / 1000)
-        return None
-    if rule.kind == fault_kinds.MALFORMED:
+    if rule.kind in (fault_kinds.SLOW, fault_kinds.MALFORMED):
         return None
     if rule.kind == fault_kinds.DROP:
         return _Reply(None, b"", {})
@@ -298,7 +306,8 @@ class _Handler(BaseHTTPRequestHandler):
         form = dict(parse_qsl(raw_body.decode("utf-8", "replace"), keep_blank_values=True)) if raw_body else {}
         fake = self.server.fake
         reply = fake._respond(method, url.path, query, form, self.headers.get("Authorization"))
-        fake._record(method, url.path, query, reply.status)
+        if reply.hold is not None:
+            reply.hold.wait_delay()
         if reply.status is None:
             self.close_connection = True
             with contextlib.suppress(OSError):

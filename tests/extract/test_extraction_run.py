@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 import pytest
+from request_log import refused_and_not_asked_again
 
 from contracts.raw_zone import STATE_KEY, Source
 from extract.raw_bucket import RawBucket
@@ -195,6 +196,29 @@ def test_a_token_expiring_mid_run_is_refreshed_once_and_the_run_completes(spotif
     token_requests = [r for r in spotify.requests if r.path == "/api/token"]
     assert len(token_requests) >= 3  # the app and user tokens, then a refresh after the expiry
     assert sum(run.summary["calls"].values()) > sum(run.summary["min_calls"].values())
+
+
+def test_a_request_in_flight_when_the_tokens_expire_is_asked_again_and_read_once(
+    spotify: FakeSpotify, extract: Any
+) -> None:
+    """The interleaving behind a flaky fault-matrix row, made deterministic: the first playlists page is held by the
+    server past the client's timeout; the client's retry arrives after every token expired (401), is refreshed and
+    answered; only then is the held answer released. No request may look dropped after its 401, and the run reads
+    the page once."""
+    held = spotify.faults.slow(r"^/v1/me/playlists$", delay_ms=30_000, times=1)
+    # The second request to the path (the retry) expires every token before it is authenticated: the held one
+    # was authenticated on arrival with a token that was still valid.
+    spotify.faults.expire_token_after(1, path=r"^/v1/me/playlists$")
+    try:
+        run = extract(spotify, {"user": ["user_playlists"], "enrich": False}, request_timeout_seconds=0.3)
+    finally:
+        held.release()
+    assert run.summary["status"] == "complete" and run.summary["errors"] == []
+    first_page = [r for r in spotify.requests if r.path == "/v1/me/playlists" and r.query.get("offset") == "0"]
+    # As they arrived: the held request (answered 200, too late), the retry refused, the retry after the refresh
+    assert [r.status for r in first_page] == [200, 401, 200]
+    assert refused_and_not_asked_again(spotify.requests) == []
+    assert len(run.raw.pages(Source.USER_PLAYLISTS)) == run.summary["min_calls"][Source.USER_PLAYLISTS]
 
 
 def test_a_deleted_playlist_is_recorded_and_the_run_goes_on(spotify: FakeSpotify, extract: Any) -> None:

@@ -62,6 +62,24 @@ def test_a_slow_response_makes_a_client_with_a_short_timeout_time_out(server: Fa
     assert api_get(server, "/me/top/tracks", token).status_code == 200
 
 
+def test_a_slow_answer_is_decided_and_logged_on_arrival_even_if_the_tokens_expire_while_it_is_held(
+    server: FakeSpotify,
+) -> None:
+    token = user_token(server)
+    held = server.faults.slow("/v1/me/top/tracks", delay_ms=30_000)
+    try:
+        with pytest.raises(requests.exceptions.ReadTimeout):
+            requests.get(server.api_url + "me/top/tracks", headers={"Authorization": f"Bearer {token}"}, timeout=0.2)
+        # In the log at once, with the answer its token earned when it arrived ...
+        assert [(r.path, r.status) for r in server.requests][-1] == ("/v1/me/top/tracks", 200)
+        server.tokens.expire_all()
+        # ... and the request made after the expiry comes after it
+        assert api_get(server, "/me/top/tracks", token).status_code == 401
+    finally:
+        held.release()
+    assert [r.status for r in server.requests if r.path == "/v1/me/top/tracks"] == [200, 401]
+
+
 def test_a_dropped_connection_gives_the_client_a_connection_error_and_is_logged_without_status(
     server: FakeSpotify,
 ) -> None:
