@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+import worker_groups
 
 if TYPE_CHECKING:
     from daily_runs import DailyRuns
@@ -53,21 +57,23 @@ def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def spark() -> Iterator[SparkSession]:
+def spark(request: pytest.FixtureRequest) -> Iterator[SparkSession]:
     """One local SparkSession for every Spark test, built with the Glue job's own settings (UTC, micros ...):
     local[2], two shuffle partitions, no UI, quiet logs, a quick-start JVM."""
     from transforms.session import build_session
 
+    worker_groups.sign_build(request)
     session = build_session("tests", shuffle_partitions=2, master="local[2]", short_lived=True)
     yield session
     session.stop()
 
 
 @pytest.fixture(scope="session")
-def spark_jobs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkJobRunner]:
+def spark_jobs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkJobRunner]:
     """One warm Spark worker for every local pipeline of the session: each would otherwise start its own JVM."""
     from local.glue_runner import SparkJobRunner
 
+    worker_groups.sign_build(request)
     work = tmp_path_factory.mktemp("spark-jobs")
     runner = SparkJobRunner(work / "spark-worker.log", work)
     yield runner
@@ -75,10 +81,13 @@ def spark_jobs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkJobRun
 
 
 @pytest.fixture(scope="session")
-def daily_runs(tmp_path_factory: pytest.TempPathFactory, spark_jobs: SparkJobRunner) -> DailyRuns:
+def daily_runs(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, spark_jobs: SparkJobRunner
+) -> DailyRuns:
     """The fault-free daily runs of the local pipeline (tests/daily_runs.py), once per session."""
     from daily_runs import run_daily
 
+    worker_groups.sign_build(request)
     return run_daily(tmp_path_factory.mktemp("daily-runs"), spark_jobs)
 
 
@@ -98,13 +107,14 @@ def variables(local_config: PipelineConfig) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def wired(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+def wired(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     """The pipeline as `-c env=dev -c snowflake=true` synthesizes it, for a concrete account and region."""
     import aws_cdk as cdk
     from stack_templates import ACCOUNT, ALARM_EMAIL, REGION, synthesize
 
     from config import load_config
 
+    worker_groups.sign_build(request)
     config = load_config("dev", overrides={"monitoring": {"alarm_email": ALARM_EMAIL}})
     environment = cdk.Environment(account=ACCOUNT, region=REGION)
     outdir = tmp_path_factory.mktemp("cdk-wired")
@@ -112,23 +122,75 @@ def wired(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 
 
 @pytest.fixture(scope="session")
-def aws_only(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+def aws_only(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     """The pipeline as `-c env=prod` synthesizes it without Snowflake, environment-agnostic."""
     from stack_templates import synthesize
 
     from config import load_config
 
+    worker_groups.sign_build(request)
     outdir = tmp_path_factory.mktemp("cdk-aws-only")
     return synthesize(outdir, load_config("prod"), snowflake_enabled=False, environment=None)
 
 
+# -- one build of each shared session fixture per run (tests/worker_groups.py) ----------------------------------
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):
+        config.stash[worker_groups.GROUPS_DIR] = Path(tempfile.mkdtemp(prefix="pytest-worker-groups-"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and worker_groups.GROUPS_DIR in config.stash:
+        shutil.rmtree(config.stash[worker_groups.GROUPS_DIR], ignore_errors=True)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    node.workerinput[worker_groups.WORKERINPUT_KEY] = str(node.config.stash[worker_groups.GROUPS_DIR])
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """On each xdist worker, before it reports its collection: every test's unit, for the controller's scheduler."""
+    folder = worker_groups.groups_dir(session.config)
+    if folder is not None and hasattr(session.config, "workerinput"):
+        worker_groups.write_units(folder, session.items)
+
+
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
-    """`make test`'s two workers: tests sharing an expensive session fixture go to the same one (worker_groups.py)."""
-    from worker_groups import scope_of
+    """`make test`'s two workers: the tests of one unit (tests/worker_groups.py) go to the same worker."""
     from xdist.scheduler import LoadScopeScheduling
 
+    folder = config.stash[worker_groups.GROUPS_DIR]
+
     class SharedFixtureScheduling(LoadScopeScheduling):
+        # Called only once every worker has collected (and so has written the unit map).
+        _units: dict[str, str] | None = None
+
         def _split_scope(self, nodeid: str) -> str:
-            return scope_of(nodeid)
+            if self._units is None:
+                self._units = worker_groups.read_units(folder)
+            return self._units.get(nodeid) or nodeid.split("::", 1)[0]
 
     return SharedFixtureScheduling(config, log)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The controller fails the run when a shared session fixture was built more than once."""
+    folder = worker_groups.groups_dir(session.config)
+    if folder is None or hasattr(session.config, "workerinput"):
+        return
+    twice = worker_groups.built_more_than_once(folder)
+    if twice:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        for fixture, workers in twice.items():
+            line = (
+                f"ERROR: session fixture {fixture!r} was built {len(workers)} times (by {', '.join(workers)}): tests "
+                "that use it ran on different workers; a test reaches it in a way tests/worker_groups.py cannot see "
+                "(e.g. request.getfixturevalue): name it as the test's or its fixture's argument"
+            )
+            if reporter is not None:
+                reporter.write_sep("=", "shared session fixtures", red=True)
+                reporter.write_line(line, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

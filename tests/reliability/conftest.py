@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+import worker_groups
 from bad_day import BadDay, run_bad_day
 from hypothesis import HealthCheck, Phase, settings
 
@@ -13,7 +14,10 @@ from local.glue_runner import SparkJobRunner
 
 
 @pytest.fixture(scope="session")
-def bad_day(tmp_path_factory: pytest.TempPathFactory, spark_jobs: SparkJobRunner) -> BadDay:
+def bad_day(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, spark_jobs: SparkJobRunner
+) -> BadDay:
+    worker_groups.sign_build(request)
     return run_bad_day(tmp_path_factory.mktemp("bad-day"), spark_jobs)
 
 

@@ -9,6 +9,7 @@ from stack_templates import Synthesized
 
 
 @pytest.fixture(scope="session", params=["wired", "aws_only"])
-def deployment(request: pytest.FixtureRequest) -> Synthesized:
-    """Both deployments, for what must hold in each."""
-    return request.getfixturevalue(request.param)
+def deployment(request: pytest.FixtureRequest, wired: Synthesized, aws_only: Synthesized) -> Synthesized:
+    """Both deployments, for what must hold in each. (Named as arguments, not looked up by name: the worker groups
+    see a test's fixtures by its arguments, tests/worker_groups.py.)"""
+    return {"wired": wired, "aws_only": aws_only}[request.param]

@@ -18,6 +18,7 @@ from stack_templates import Synthesized, as_list
 
 import app as cdk_app
 from config import load_config
+from local.fake_spotify.auth import TokenService
 from stacks import bundling
 from stacks.context import cdk_json_context
 
@@ -128,9 +129,13 @@ def test_every_template_passes_cfn_lint(deployment: Synthesized) -> None:
 
 
 def test_no_template_holds_a_secret_value(deployment: Synthesized) -> None:
+    # The credentials a developer's checkout holds: the local runtime's fake Spotify app (derived from its seed).
+    # Access tokens exist only while a run works, after synthesis.
+    fake_app = TokenService(load_config("local").local.fake_spotify_seed, ttl_seconds=3600, rotate_refresh_token=False)
     for stack_name, template in deployment.templates().items():
         text = json.dumps(template)
         assert "-----BEGIN" not in text, stack_name
+        assert fake_app.client_secret not in text and fake_app.refresh_token not in text, stack_name
         for logical_id, resource in template["Resources"].items():
             properties = resource.get("Properties", {})
             assert "SecretString" not in properties, f"{stack_name} {logical_id}"
