@@ -13,7 +13,7 @@ TEST_WORKERS ?= 2
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONPATH := $(CURDIR):$(CURDIR)/lambda_src:$(CURDIR)/glue_jobs:$(CURDIR)/snowflake_sql
 
-.PHONY: run test test-fast bench audit synth pbip lint clean prereqs
+.PHONY: run test test-fast test-stress bench audit synth pbip lint clean prereqs
 
 prereqs:
 	@bash local/check_prereqs.sh $(PYTHON)
@@ -37,6 +37,11 @@ test: $(STAMP)
 ## The tests without the slow end-to-end runs.
 test-fast: $(STAMP)
 	@$(PY) -m pytest -q -n $(TEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
+
+## The slow end-to-end modules 10 times in a row, in shuffled orders, with every core kept busy (RUNS=, STRESS_ARGS=).
+RUNS ?= 10
+test-stress: $(STAMP)
+	@$(PY) tests/stress.py --runs $(RUNS) $(STRESS_ARGS)
 
 ## Benchmarks: writes bench/results/latest.json and latest.md.
 bench: $(STAMP)

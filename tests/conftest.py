@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -131,6 +132,21 @@ def aws_only(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     worker_groups.sign_build(request)
     outdir = tmp_path_factory.mktemp("cdk-aws-only")
     return synthesize(outdir, load_config("prod"), snowflake_enabled=False, environment=None)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--test-order-seed",
+        type=int,
+        default=None,
+        help="run the tests in an order shuffled by this seed (tests/stress.py uses it: no test may rely on order)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    seed = config.getoption("--test-order-seed")
+    if seed is not None:
+        random.Random(seed).shuffle(items)  # every xdist worker shuffles alike: their collections must match
 
 
 # -- one build of each shared session fixture per run (tests/worker_groups.py) ----------------------------------

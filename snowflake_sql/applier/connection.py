@@ -9,6 +9,7 @@ databases, warehouses, roles and integrations and to manage grants (ACCOUNTADMIN
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,6 +89,10 @@ def read_secret(secret_id: str) -> str:
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
+    # botocore logs response bodies at DEBUG, this secret's value included: whatever level the caller runs at (the
+    # custom resource, an operator's --debug), those records are never emitted.
+    botocore_log = logging.getLogger("botocore")
+    botocore_log.setLevel(max(logging.INFO, botocore_log.level))
     try:
         response = boto3.client("secretsmanager").get_secret_value(SecretId=secret_id)
     except ClientError as error:

@@ -97,6 +97,7 @@ def test_a_refused_snowflake_login_shows_neither_the_password_nor_the_key(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
+    request: pytest.FixtureRequest,
 ) -> None:
     from applier.cli import main
 
@@ -112,6 +113,11 @@ def test_a_refused_snowflake_login_shows_neither_the_password_nor_the_key(
 
     monkeypatch.setattr(snowflake.connector, "connect", refuse)
     caplog.set_level(logging.DEBUG)
+    # botocore's own level as a fresh process has it, whatever earlier tests imported (the extraction's credentials
+    # module guards it too): the applier must not rely on them.
+    botocore_log = logging.getLogger("botocore")
+    request.addfinalizer(lambda level=botocore_log.level: botocore_log.setLevel(level))
+    botocore_log.setLevel(logging.NOTSET)
 
     # When the applier runs by hand
     status = main(
