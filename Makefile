@@ -13,8 +13,13 @@ TEST_WORKERS ?= 2
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONPATH := $(CURDIR):$(CURDIR)/lambda_src:$(CURDIR)/glue_jobs:$(CURDIR)/snowflake_sql
 
-.PHONY: run test test-fast test-stress bench audit synth pbip lint clean prereqs
+.PHONY: help run test test-fast test-stress bench audit synth pbip lint clean prereqs
 
+## What each target does (the default).
+help:
+	@awk '/^## /{doc=substr($$0, 4); next} /^[a-z-]+:/{if (doc) printf "  make %-12s %s\n", substr($$1, 1, length($$1)-1), doc; doc=""}' $(MAKEFILE_LIST)
+
+## Check the prerequisites (Python, Java, Node.js).
 prereqs:
 	@bash local/check_prereqs.sh $(PYTHON)
 
@@ -55,8 +60,10 @@ synth: $(STAMP)
 pbip: $(STAMP)
 	@$(PY) -m powerbi
 
+## Lint and format check (ruff), as CI runs it.
 lint: $(STAMP)
 	@$(PY) -m ruff check .
+	@$(PY) -m ruff format --check .
 
 ## Dependency and template audit; needs the package index, so it is not part of `make test`.
 audit: $(STAMP)

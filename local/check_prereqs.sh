@@ -19,9 +19,9 @@ if [ -z "$java_major" ] || [ "$java_major" -lt 17 ] || [ "$java_major" -gt 21 ];
   echo "error: java ${java_major:-?} found; Spark 4.1 needs Java 17 or 21 (e.g. 'apt install openjdk-17-jre-headless')" >&2; exit 1
 fi
 if ! command -v node >/dev/null 2>&1; then
-  echo "error: node not found; the CDK needs Node.js 18 or newer (https://nodejs.org or 'apt install nodejs')" >&2; exit 1
+  echo "error: node not found; the CDK needs Node.js 20 or newer (https://nodejs.org or 'apt install nodejs')" >&2; exit 1
 fi
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 18 ]; then
-  echo "error: node $node_major found; the CDK needs Node.js 18 or newer" >&2; exit 1
+if [ "$node_major" -lt 20 ]; then
+  echo "error: node $node_major found; the CDK needs Node.js 20 or newer" >&2; exit 1
 fi

@@ -47,8 +47,8 @@ def test_a_complete_machine_passes_silently(bin_dir: Path) -> None:
     [
         ("java", None, "java not found; Spark needs Java 17"),
         ("java", "echo 'openjdk version \"11.0.2\"' >&2", "java 11 found; Spark 4.1 needs Java 17 or 21"),
-        ("node", None, "node not found; the CDK needs Node.js 18 or newer"),
-        ("node", "echo 16", "node 16 found; the CDK needs Node.js 18 or newer"),
+        ("node", None, "node not found; the CDK needs Node.js 20 or newer"),
+        ("node", "echo 18", "node 18 found; the CDK needs Node.js 20 or newer"),
         ("python3", "exit 1", "is too old; install Python 3.11 or newer"),
     ],
 )
