@@ -75,7 +75,6 @@ class SecretsConfig:
 @dataclass(frozen=True)
 class GlueConfig:
     version: str
-    spark_version: str
     worker_type: str
     workers: int
     flex: bool

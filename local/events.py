@@ -7,7 +7,8 @@
   (prefix `model/<table>/`, suffix `.parquet`); in AWS those queues are the Snowpipe notification channels,
   here the runtime drains them and runs the table's pipe on the local warehouse.
 
-moto in server mode delivers both kinds of notification (NOTES.md section 5).
+moto in server mode delivers both kinds of notification (S3 -> SQS keys URL-encoded after an initial
+`s3:TestEvent`, as real S3 does; S3 -> EventBridge -> SQS through the deployed rule pattern).
 """
 
 from __future__ import annotations

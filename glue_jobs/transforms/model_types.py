@@ -23,7 +23,6 @@ from pyspark.sql.types import (
 )
 
 from contracts.model import LINEAGE, Table
-from contracts.processed_zone import QUARANTINE_COLUMNS
 
 SPARK_TYPES: dict[str, DataType] = {
     "string": StringType(),
@@ -38,13 +37,6 @@ SPARK_TYPES: dict[str, DataType] = {
 }
 
 LINEAGE_COLUMNS = tuple(c.name for c in LINEAGE)
-
-QUARANTINE_SCHEMA = StructType(
-    [
-        StructField(name, DateType() if name == "ingest_date" else StringType(), nullable=False)
-        for name in QUARANTINE_COLUMNS
-    ]
-)
 
 
 def spark_schema(table: Table) -> StructType:

@@ -1,6 +1,6 @@
 """The Spotify Web API endpoints the extraction calls, with the page sizes and batch sizes each API mode allows.
 
-One place for the facts that decide how many calls a run needs (NOTES.md section 1): page limits, batch sizes,
+One place for the facts that decide how many calls a run needs: page limits, batch sizes,
 which endpoints a Development-Mode app lost in February 2026, and the scopes each user source needs.
 """
 

@@ -295,8 +295,8 @@ def _classify_command(text: str, where: str) -> Statement:
     )
 
 
-# Functions a pipe must not call: Snowpipe evaluates them per file at an unpredictable time (NOTES.md section 3);
-# METADATA$START_SCAN_TIME is the load time a pipe can use.
+# Functions a pipe must not call: Snowpipe evaluates them per file at an unpredictable time (Snowflake's CREATE PIPE
+# usage notes); METADATA$START_SCAN_TIME is the load time a pipe can use.
 _PIPE_FORBIDDEN = (exp.CurrentTimestamp, exp.CurrentDate, exp.CurrentTime, exp.CurrentDatetime)
 
 

@@ -4,12 +4,12 @@ OpenAPI 3.0 schemas become JSON Schema 2020-12 faithfully: `nullable: true` adds
 enum), nothing else is loosened. On top of the description, a short list of deviations states what the real
 API does that the description does not say; each names its source, and each is as narrow as the fact:
 
-- REAL_NULLS: fields the real API sends as null though not declared nullable (NOTES.md section 1 "nulls in
-  real data"; the description's own prose for `added_at`, `added_by` and cursor `next`);
-- local files in playlists (NOTES.md: ids, links and album dates null): validated against `LocalFileTrackObject`,
-  a copy of `TrackObject` that only matches `is_local: true`;
+- REAL_NULLS: fields the real API sends as null though not declared nullable (removed tracks, old playlists
+  without `added_at`/`added_by`; the description's own prose for `added_at`, `added_by` and cursor `next`);
+- local files in playlists (the real API gives them null ids, links and album dates): validated against
+  `LocalFileTrackObject`, a copy of `TrackObject` that only matches `is_local: true`;
 - search results for playlists can hold null items (Spotify-owned playlists since 2024-11), in search only;
-- an error object can lack `message` (NOTES.md: "message may be missing");
+- an error object can lack `message` (Spotify's edge sends some 5xx with `status` only);
 - development mode: fields the February 2026 changelog removed may be absent even where listed as required.
 """
 

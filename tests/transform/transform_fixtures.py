@@ -2,7 +2,7 @@
 manifests written to a directory that mirrors the raw bucket (contracts/raw_zone.py, manifest.py), and a reader of
 what the job leaves in a processed directory.
 
-Objects follow the Web API as it is in late 2026 (NOTES.md section 1): `development` mode omits `popularity`,
+Objects follow the Web API as it is in late 2026 (the February 2026 changelog): `development` mode omits `popularity`,
 `followers`, `genres` and `label`, and playlist entries carry `item`; `extended` mode has every field and the
 older `track` key.
 """
