@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -36,11 +37,20 @@ def run_once(modules: list[str], workers: int, seed: int) -> tuple[bool, float, 
     command = [sys.executable, "-m", "pytest", "-q", "-n", str(workers), "-p", "no:cacheprovider"]
     command += [f"--test-order-seed={seed}", *modules]
     started = time.monotonic()
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603 (our argv)
-    failed = [line for line in result.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
-    if result.returncode != 0 and not failed:
-        failed = result.stdout.splitlines()[-5:] + result.stderr.splitlines()[-5:]
-    return result.returncode == 0, time.monotonic() - started, failed
+    # Its own process group: if this script is stopped, the run's workers, emulators and Spark go with it.
+    run = subprocess.Popen(  # noqa: S603 (our argv)
+        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        stdout, stderr = run.communicate()
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGTERM)
+            run.wait()
+    failed = [line for line in stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+    if run.returncode != 0 and not failed:
+        failed = stdout.splitlines()[-5:] + stderr.splitlines()[-5:]
+    return run.returncode == 0, time.monotonic() - started, failed
 
 
 def main(argv: list[str] | None = None) -> int:
