@@ -1,4 +1,4 @@
-"""`python -m ops {status,replay,backfill} --env <env> ...` against a deployed environment (standard AWS
+"""`python -m ops {status,replay,backfill,cost} --env <env> ...` against a deployed environment (standard AWS
 credentials: AWS_PROFILE or the AWS_* variables, and AWS_REGION). Every mistake ends in one line."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ops.errors import OpsError
@@ -91,6 +92,23 @@ def _backfill(arguments: argparse.Namespace) -> str:
     return "\n".join([*lines, summary])
 
 
+def _cost(arguments: argparse.Namespace) -> str:
+    from config import ConfigError, load_config
+    from ops.cost import ASSUMED_GLUE_MINUTES, TemplateCounts, estimate, render, templates_in, warehouse_of_migrations
+
+    try:
+        config = load_config(arguments.env)
+    except ConfigError as error:
+        raise OpsError(str(error)) from None
+    templates = templates_in(Path(arguments.cdk_out), config)
+    if not templates:
+        raise OpsError(
+            f"no synthesized templates of {config.env} in {arguments.cdk_out}; run `make synth ENV={config.env}` first"
+        )
+    lines = estimate(config, TemplateCounts.of(templates), warehouse_of_migrations(config), arguments.credit_price)
+    return render(lines) + f"\n\nAssumptions (ops/cost.py): a Glue run bills {ASSUMED_GLUE_MINUTES} min; see ASSUMED_*."
+
+
 def _warehouse_or_reason(deployment: Deployment) -> tuple[SnowflakeTarget | None, str]:
     """The warehouse for `status`, or why it is not shown (status still reports the AWS side)."""
     from ops.backfill import connect_to_snowflake, deployed_variables
@@ -103,7 +121,7 @@ def _warehouse_or_reason(deployment: Deployment) -> tuple[SnowflakeTarget | None
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ops", description=__doc__)
-    commands = parser.add_subparsers(required=True, metavar="{status,replay,backfill}")
+    commands = parser.add_subparsers(required=True, metavar="{status,replay,backfill,cost}")
 
     def command(name: str, function: Callable[[argparse.Namespace], str], help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
@@ -118,6 +136,9 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD", help="first ingest day")
     replay.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD", help="last ingest day")
     replay.add_argument("--force", action="store_true", help="also re-run manifests whose last execution succeeded")
+    cost = command("cost", _cost, "the monthly AWS and Snowflake cost of the synthesized environment (no AWS calls)")
+    cost.add_argument("--cdk-out", default="cdk.out", help="where `make synth` wrote the templates (default cdk.out)")
+    cost.add_argument("--credit-price", type=float, default=3.0, help="USD per Snowflake credit (default 3.00)")
     backfill = command("backfill", _backfill, "load the processed model files the pipes never saw")
     backfill.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="first snapshot day (default: all)")
     backfill.add_argument("--to", dest="last", metavar="YYYY-MM-DD", help="last snapshot day (default: all)")
