@@ -188,27 +188,39 @@ class SnowflakeTarget:
         self._connection = connection
 
     def loaded_files(self, landing_table: str) -> set[str]:
-        cursor = self._connection.cursor()
-        cursor.execute(f"SELECT DISTINCT loaded_file FROM {landing_table}")
-        return {row[0] for row in cursor.fetchall()}
+        return {row[0] for row in self._execute(f"SELECT DISTINCT loaded_file FROM {landing_table}").fetchall()}
 
     def pipe_status(self, pipe_name: str) -> str | None:
         """`executionState, N pending, last ingested <time>` from SYSTEM$PIPE_STATUS."""
         import json
 
-        cursor = self._connection.cursor()
-        cursor.execute("SELECT SYSTEM$PIPE_STATUS(%s)", (pipe_name,))
-        state = json.loads(cursor.fetchone()[0])
+        try:
+            state = json.loads(self._execute(f"SELECT SYSTEM$PIPE_STATUS('{pipe_name}')").fetchone()[0])
+        except OpsError as error:
+            return f"unreadable ({error})"
         return (
             f"{state.get('executionState', '?')}, {state.get('pendingFileCount', 0)} pending, "
             f"last ingested {state.get('lastIngestedTimestamp', 'never')}"
         )
 
     def run(self, step: BackfillStep) -> None:
-        self._connection.cursor().execute(step.sql)
+        self._execute(step.sql)
 
     def close(self) -> None:
         self._connection.close()
+
+    def _execute(self, sql: str) -> Any:
+        import snowflake.connector.errors
+
+        cursor = self._connection.cursor()
+        try:
+            cursor.execute(sql)
+        except snowflake.connector.errors.Error as error:
+            reason = str(error.msg or error).strip().splitlines()[0]
+            raise OpsError(
+                f"Snowflake refused `{sql[:80]}` ({reason}); check the secret's role and the pipes"
+            ) from None
+        return cursor
 
 
 def connect_to_snowflake(deployment: Deployment, variables: dict[str, str]) -> SnowflakeTarget:

@@ -20,8 +20,9 @@ from conftest import DeployedOnMoto
 from model_files import write_model_file
 
 from config import PipelineConfig
-from ops.backfill import COPY, REFRESH, BackfillStep, backfill, model_files, pipes_of_migrations
+from ops.backfill import COPY, REFRESH, BackfillStep, SnowflakeTarget, backfill, model_files, pipes_of_migrations
 from ops.deployment import locate
+from ops.errors import OpsError
 from ops.status import status
 
 DAY, RUN = "2026-12-01", "20261201T061500Z-aaaaaaaa"
@@ -151,3 +152,18 @@ def test_status_counts_the_files_the_pipes_loaded_per_run(
     # One of the run's two model files reached the warehouse: the gap shows, and backfill would load the other.
     assert row[5] == "1/2 files"
     assert "last loaded model file: " in report.render()
+
+
+def test_the_snowflake_target_reads_what_was_loaded_and_a_refused_statement_is_one_line(
+    deployed: DeployedOnMoto, warehouse: Any, variables: dict[str, str]
+) -> None:
+    # The deployed target runs its SQL on the connector's connection (here fakesnow's, behind the local warehouse).
+    key = processed_file(deployed, warehouse.stage_root, "dim_track", RUN, [{"track_id": "t1"}])
+    warehouse.ingest("dim_track", key)
+    target = SnowflakeTarget(warehouse._connection)
+    pipes = pipes_of_migrations(variables)
+    assert target.loaded_files(pipes["dim_track"].table) == {key.removeprefix("model/")}
+    # fakesnow has no SYSTEM$PIPE_STATUS: status shows the pipe as unreadable instead of failing
+    assert target.pipe_status(pipes["dim_track"].name).startswith("unreadable (Snowflake refused")
+    with pytest.raises(OpsError, match=r"^Snowflake refused `ALTER PIPE .*\); check the secret's role"):
+        target.run(BackfillStep("dim_track", REFRESH, (), f"ALTER PIPE {pipes['dim_track'].name} REFRESH"))
