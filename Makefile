@@ -18,7 +18,7 @@ TEST_WORKERS ?= 2
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONPATH := $(CURDIR):$(CURDIR)/lambda_src:$(CURDIR)/glue_jobs:$(CURDIR)/snowflake_sql
 
-.PHONY: run test test-fast bench audit synth diff deploy destroy status replay backfill cost pbip lint clean prereqs
+.PHONY: run test test-fast bench audit synth diff deploy destroy preflight status replay backfill cost pbip lint clean prereqs
 
 prereqs:
 	@bash local/check_prereqs.sh $(PYTHON)
@@ -57,6 +57,7 @@ diff: $(STAMP)
 
 ## Deploy every stack of ENV (README runbook); a routine redeploy keeps the environment's configured wiring.
 deploy: $(STAMP)
+	@$(PY) -m ops preflight --env $(ENV)
 	@$(CDK) deploy --all -c env=$(ENV) --require-approval broadening
 
 ## Remove ENV's stacks; buckets, keys and the secrets stay (README, Tearing down).
@@ -64,6 +65,8 @@ destroy: $(STAMP)
 	@$(CDK) destroy --all -c env=$(ENV)
 
 ## Operating ENV (README, Operating): the last runs, re-running days, loading files the pipes missed, the cost.
+preflight: $(STAMP)
+	@$(PY) -m ops preflight --env $(ENV)
 status: $(STAMP)
 	@$(PY) -m ops status --env $(ENV)
 replay: $(STAMP)

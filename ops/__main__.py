@@ -1,4 +1,4 @@
-"""`python -m ops {status,replay,backfill,cost} --env <env> ...` against a deployed environment (standard AWS
+"""`python -m ops {status,replay,backfill,cost,preflight} --env <env> ...` against a deployed environment (standard AWS
 credentials: AWS_PROFILE or the AWS_* variables, and AWS_REGION). Every mistake ends in one line."""
 
 from __future__ import annotations
@@ -92,6 +92,18 @@ def _backfill(arguments: argparse.Namespace) -> str:
     return "\n".join([*lines, summary])
 
 
+def _preflight(arguments: argparse.Namespace) -> str:
+    from ops.deployment import locate
+    from ops.preflight import problems
+
+    deployment = locate(arguments.env, deployed=False)
+    found = problems(deployment)
+    if found:
+        raise OpsError("\nerror: ".join(found))
+    wired = "wired to Snowflake" if deployment.config.snowflake.wired else "not wired to Snowflake"
+    return f"ready to deploy {deployment.env} ({wired}) to account {deployment.account}, {deployment.region}"
+
+
 def _cost(arguments: argparse.Namespace) -> str:
     from config import ConfigError, load_config
     from ops.cost import ASSUMED_GLUE_MINUTES, TemplateCounts, estimate, render, templates_in, warehouse_of_migrations
@@ -121,7 +133,7 @@ def _warehouse_or_reason(deployment: Deployment) -> tuple[SnowflakeTarget | None
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m ops", description=__doc__)
-    commands = parser.add_subparsers(required=True, metavar="{status,replay,backfill,cost}")
+    commands = parser.add_subparsers(required=True, metavar="{status,replay,backfill,cost,preflight}")
 
     def command(name: str, function: Callable[[argparse.Namespace], str], help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
@@ -136,6 +148,7 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD", help="first ingest day")
     replay.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD", help="last ingest day")
     replay.add_argument("--force", action="store_true", help="also re-run manifests whose last execution succeeded")
+    command("preflight", _preflight, "the deploy's prerequisites in the target account (make deploy runs it)")
     cost = command("cost", _cost, "the monthly AWS and Snowflake cost of the synthesized environment (no AWS calls)")
     cost.add_argument("--cdk-out", default="cdk.out", help="where `make synth` wrote the templates (default cdk.out)")
     cost.add_argument("--credit-price", type=float, default=3.0, help="USD per Snowflake credit (default 3.00)")

@@ -51,8 +51,9 @@ class Deployment:
         return boto3.client(service, region_name=self.region)
 
 
-def locate(env: str) -> Deployment:
-    """The deployment of `env` reachable with the current credentials; OpsError if it is not there."""
+def locate(env: str, *, deployed: bool = True) -> Deployment:
+    """The deployment of `env` reachable with the current credentials; OpsError if it is not there (with
+    `deployed=False`, only the account and region: what a first deploy goes to)."""
     try:
         config = load_config(env)
     except ConfigError as error:
@@ -73,6 +74,8 @@ def locate(env: str) -> Deployment:
         raise OpsError(f"AWS is not reachable ({error}); check the network and AWS_ENDPOINT_URL") from None
     partition = identity["Arn"].split(":")[1]
     deployment = Deployment(config=config, account=identity["Account"], region=region, partition=partition)
+    if not deployed:
+        return deployment
     try:
         deployment.client("stepfunctions").describe_state_machine(stateMachineArn=deployment.state_machine_arn)
     except ClientError as error:
