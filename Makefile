@@ -4,6 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt lambda_src/requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
 DAYS ?= 1
+# The deployed environment of synth/diff/deploy/destroy and the ops shortcuts ([env.<name>] of config/pipeline.toml).
+ENV ?= dev
+CDK := npx --yes aws-cdk@2
+FROM ?=
+TO ?=
 PYTEST_ARGS ?=
 # Two pytest workers: the end-to-end runs wait on emulators and Spark as much as they compute (tests/conftest.py
 # keeps the tests that share a session fixture on one worker).
@@ -13,7 +18,7 @@ TEST_WORKERS ?= 2
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONPATH := $(CURDIR):$(CURDIR)/lambda_src:$(CURDIR)/glue_jobs:$(CURDIR)/snowflake_sql
 
-.PHONY: help run test test-fast test-stress bench audit synth pbip lint clean prereqs
+.PHONY: help run test test-fast test-stress bench audit synth diff deploy destroy preflight status replay backfill cost pbip lint clean prereqs
 
 ## What each target does (the default).
 help:
@@ -52,9 +57,35 @@ test-stress: $(STAMP)
 bench: $(STAMP)
 	@$(PY) -m bench
 
-## Synthesize the CDK app into cdk.out/ (what `npx aws-cdk synth` does, without the CLI).
+## Synthesize ENV's stacks into cdk.out/ (what `npx aws-cdk synth` does, without the CLI or AWS credentials).
 synth: $(STAMP)
-	@$(PY) app.py
+	@CDK_CONTEXT_JSON='{"env":"$(ENV)"}' $(PY) app.py
+
+## What a deploy of ENV would change (needs AWS credentials; Snowflake's wiring comes from the config).
+diff: $(STAMP)
+	@$(CDK) diff --all -c env=$(ENV)
+
+## Deploy every stack of ENV (README runbook); a routine redeploy keeps the environment's configured wiring.
+deploy: $(STAMP)
+	@$(PY) -m ops preflight --env $(ENV)
+	@$(CDK) deploy --all -c env=$(ENV) --require-approval broadening
+
+## Remove ENV's stacks; buckets, keys and the secrets stay (README, Tearing down).
+destroy: $(STAMP)
+	@$(CDK) destroy --all -c env=$(ENV)
+
+## Operating ENV (README, Operating): the last runs, re-running days, loading files the pipes missed, the cost.
+preflight: $(STAMP)
+	@$(PY) -m ops preflight --env $(ENV)
+status: $(STAMP)
+	@$(PY) -m ops status --env $(ENV)
+replay: $(STAMP)
+	@test -n "$(FROM)" -a -n "$(TO)" || { echo "error: give the days: make replay ENV=$(ENV) FROM=YYYY-MM-DD TO=YYYY-MM-DD" >&2; exit 2; }
+	@$(PY) -m ops replay --env $(ENV) --from $(FROM) --to $(TO)
+backfill: $(STAMP)
+	@$(PY) -m ops backfill --env $(ENV) $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
+cost: synth
+	@$(PY) -m ops cost --env $(ENV)
 
 ## Regenerate the Power BI Project files from powerbi/semantic_model.py and powerbi/report.py.
 pbip: $(STAMP)

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The CDK app: the pipeline's stacks for one environment, wired together; nothing else.
 
-    npx aws-cdk deploy --all -c env=dev [-c snowflake=true]      (or `make synth` to only synthesize)
+    make deploy ENV=dev      (npx aws-cdk@2 deploy --all -c env=dev; `make synth ENV=dev` only synthesizes)
+
+Whether an environment is wired to Snowflake is its `[snowflake] wired` setting, never a deploy flag.
 
 What each stack holds is in `stacks/`; names, schedules and sizes come from `config/pipeline.toml`.
 """
@@ -29,13 +31,18 @@ from cdk_nag import AwsSolutionsChecks  # noqa: E402
 from config import ConfigError, PipelineConfig, load_config  # noqa: E402
 from stacks.alerts import AlertsStack  # noqa: E402
 from stacks.bundling import bundling_failure  # noqa: E402
-from stacks.context import cdk_json_context, deployment_choices, deployment_environment  # noqa: E402
+from stacks.context import (  # noqa: E402
+    cdk_json_context,
+    check_wiring,
+    deployment_choices,
+    deployment_environment,
+)
 from stacks.ingest import IngestStack  # noqa: E402
 from stacks.monitoring import MonitoredPipeline, MonitoringStack  # noqa: E402
 from stacks.names import stack_name  # noqa: E402
 from stacks.storage import StorageStack  # noqa: E402
 from stacks.transform import TransformStack  # noqa: E402
-from stacks.warehouse import WarehouseStack  # noqa: E402
+from stacks.warehouse import WarehouseStack, snowflake_not_wired_message  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -44,14 +51,14 @@ class Pipeline:
     alerts: AlertsStack
     ingest: IngestStack
     transform: TransformStack
-    warehouse: WarehouseStack
+    # None for an environment not wired to Snowflake ([snowflake] wired = false).
+    warehouse: WarehouseStack | None
     monitoring: MonitoringStack
 
 
-def build_pipeline(
-    app: cdk.App, config: PipelineConfig, *, snowflake_enabled: bool, environment: cdk.Environment | None = None
-) -> Pipeline:
-    """Every stack of one environment, in deployment order; cdk-nag checks them all at synth."""
+def build_pipeline(app: cdk.App, config: PipelineConfig, *, environment: cdk.Environment | None = None) -> Pipeline:
+    """Every stack of one environment, in deployment order; cdk-nag checks them all at synth. The shape follows
+    the configuration alone (Snowflake wired or not): no argument can leave out a configured part."""
 
     def stack_options(stage: str, description: str) -> dict:
         return {"stack_name": stack_name(config, stage), "env": environment, "description": description}
@@ -76,20 +83,22 @@ def build_pipeline(
         processed_bucket=storage.processed_bucket,
         data_key=storage.data_key,
         zone_access=[storage.raw_zone_read, storage.processed_zones_write],
-        alert_topic=alerts.alert_topic,
-        alerts_key=alerts.alerts_key,
         **stack_options("transform", "Manifest trigger, Step Functions and the Glue job"),
     )
-    warehouse = WarehouseStack(
-        app,
-        stack_name(config, "warehouse"),
-        config=config,
-        processed_bucket=storage.processed_bucket,
-        model_read=storage.model_read,
-        alerts_key=alerts.alerts_key,
-        snowflake_enabled=snowflake_enabled,
-        **stack_options("warehouse", "Snowflake: migrations, integration roles, Snowpipe notifications"),
-    )
+    warehouse = None
+    if config.snowflake.wired:
+        warehouse = WarehouseStack(
+            app,
+            stack_name(config, "warehouse"),
+            config=config,
+            processed_bucket=storage.processed_bucket,
+            model_read=storage.model_read,
+            alerts_key=alerts.alerts_key,
+            **stack_options("warehouse", "Snowflake: migrations, integration roles, Snowpipe notifications"),
+        )
+    else:
+        # Where the operator looks for the processed files' destination: what is missing, and what to do.
+        cdk.CfnOutput(storage, "SnowflakeStatus", value=snowflake_not_wired_message(config))
     monitoring = MonitoringStack(
         app,
         stack_name(config, "monitoring"),
@@ -103,9 +112,10 @@ def build_pipeline(
             },
             state_machine=transform.state_machine,
             glue_job=transform.job,
+            glue_log_prefix=transform.glue_log_prefix,
             raw_bucket=storage.raw_bucket,
             processed_bucket=storage.processed_bucket,
-            snowpipe_error_topic=warehouse.error_topic,
+            snowpipe_error_topic=warehouse.error_topic if warehouse else None,
         ),
         **stack_options("monitoring", "Alarms and dashboard"),
     )
@@ -124,7 +134,8 @@ def main(context: dict[str, Any] | None = None) -> int:
         )
         choices = deployment_choices(app)
         config = load_config(choices.env)
-        build_pipeline(app, config, snowflake_enabled=choices.snowflake_enabled, environment=deployment_environment())
+        check_wiring(choices, config)
+        build_pipeline(app, config, environment=deployment_environment())
         app.synth()
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -99,11 +99,17 @@ class SnowflakeConfig:
     error_integration: str
     storage_role_name: str
     merge_task_schedule_minutes: int
+    # Whether this environment's deploy wires Snowflake (applier, integration roles, pipe notifications). A
+    # setting, not a deploy flag: a routine deploy can never drop the wiring of an environment that has it.
+    wired: bool
 
 
 @dataclass(frozen=True)
 class MonitoringConfig:
     alarm_email: str
+    # A stage that produced nothing for this long (no complete manifest, no successful transform, no Snowpipe
+    # load) raises its freshness alarm.
+    freshness_window_hours: int
 
 
 @dataclass(frozen=True)
@@ -251,6 +257,11 @@ def _validate(config: PipelineConfig) -> None:
         raise ConfigError(f"[glue] workers is {config.glue.workers}; Glue needs at least 2")
     if config.glue.flex and config.glue.worker_type not in ("G.1X", "G.2X"):
         raise ConfigError("[glue] flex execution needs worker_type G.1X or G.2X")
+    if not 2 <= config.monitoring.freshness_window_hours <= 24 * 7:
+        raise ConfigError(
+            f"[monitoring] freshness_window_hours is {config.monitoring.freshness_window_hours}; use 2 to 168 "
+            "(a day and some slack, 26, suits a daily schedule)"
+        )
     if config.account and config.region:
         for purpose in ("raw", "processed", "logs"):
             name = config.bucket_name(purpose)

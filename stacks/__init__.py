@@ -4,9 +4,10 @@
     AlertsStack     the operator's alert topic (and its key)
     IngestStack     daily schedule -> extraction Lambda, Spotify secrets, DLQ
     TransformStack  manifest event -> Step Functions -> Glue job
-    WarehouseStack  Snowflake secret; with `-c snowflake=true`: the applier custom resource, the IAM roles
-                    Snowflake assumes, the error topic and the processed bucket's notifications to Snowpipe
-    MonitoringStack alarms and the dashboard
+    WarehouseStack  only in an environment configured `[snowflake] wired = true`: the applier custom resource,
+                    the IAM roles Snowflake assumes, the error topic and the processed bucket's notifications
+    MonitoringStack failure and freshness alarms, the one transform-failure alert, and the dashboard
 
-Resources cross stacks as constructor arguments; deployment order follows the list above.
+Resources cross stacks as constructor arguments (strong references: CloudFormation exports, so a stack can never
+drop what another still uses); deployment order follows the list above.
 """

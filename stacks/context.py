@@ -1,7 +1,8 @@
 """The deployment's choices, read from CDK context (`-c key=value`) and the CDK environment.
 
     -c env=dev|prod       which [env.<name>] of config/pipeline.toml to deploy (default: dev)
-    -c snowflake=true     wire Snowflake (the Snowflake secret must hold its credentials first)
+    -c snowflake=true     optional, a check only: whether Snowflake is wired is the environment's
+                          `[snowflake] wired` setting; a value that disagrees with it fails the synth
 
 Account and region come from the CDK environment (`CDK_DEFAULT_ACCOUNT` / `CDK_DEFAULT_REGION`, set by the
 CLI from the AWS profile); without them the stacks are environment-agnostic. Nothing here calls AWS.
@@ -18,7 +19,7 @@ from typing import Any
 
 from aws_cdk import App, Environment
 
-from config import ConfigError
+from config import CONFIG_FILE, ConfigError, PipelineConfig
 
 CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
 DEFAULT_ENV = "dev"
@@ -32,7 +33,8 @@ _FALSE = ("false", "no", "off", "0", "")
 @dataclass(frozen=True)
 class DeploymentChoices:
     env: str
-    snowflake_enabled: bool
+    # What `-c snowflake=...` asserted, if given; the wiring itself comes from the configuration.
+    snowflake_asserted: bool | None
 
 
 def cdk_json_context(cdk_json: Path = CDK_JSON) -> dict[str, Any]:
@@ -49,7 +51,22 @@ def deployment_choices(app: App) -> DeploymentChoices:
     env = app.node.try_get_context(ENV_CONTEXT_KEY) or DEFAULT_ENV
     if not isinstance(env, str):
         raise ConfigError(f"context {ENV_CONTEXT_KEY}={env!r} is not an environment name; use -c env=dev")
-    return DeploymentChoices(env=env, snowflake_enabled=context_flag(app, SNOWFLAKE_CONTEXT_KEY))
+    asserted = None
+    if app.node.try_get_context(SNOWFLAKE_CONTEXT_KEY) is not None:
+        asserted = context_flag(app, SNOWFLAKE_CONTEXT_KEY)
+    return DeploymentChoices(env=env, snowflake_asserted=asserted)
+
+
+def check_wiring(choices: DeploymentChoices, config: PipelineConfig) -> None:
+    """Fail when `-c snowflake=...` disagrees with the environment's configured wiring (it never overrides it)."""
+    wired = config.snowflake.wired
+    if choices.snowflake_asserted is None or choices.snowflake_asserted == wired:
+        return
+    raise ConfigError(
+        f"-c {SNOWFLAKE_CONTEXT_KEY}={str(choices.snowflake_asserted).lower()} disagrees with {CONFIG_FILE.name}, "
+        f"where environment {config.env!r} has [snowflake] wired = {str(wired).lower()}; drop the -c "
+        f"{SNOWFLAKE_CONTEXT_KEY} flag (the wiring is configuration), or change [env.{config.env}.snowflake] wired"
+    )
 
 
 def context_flag(app: App, key: str) -> bool:

@@ -1,9 +1,15 @@
 """Monitoring: alarms that tell the operator what failed and where to look, and one dashboard of the pipeline.
 
-Every alarm publishes to the alert topic. The pipeline runs once a day, so every alarm fires on the first bad
-datapoint and treats missing data as fine (no run, no datapoint). A Glue run that fails or times out is caught
-by an EventBridge rule on Glue's job state changes (also when the job was started by hand, outside the state
-machine); Snowpipe load errors reach Snowflake's error topic and alarm from there.
+Every alarm publishes to the alert topic. The pipeline runs once a day, so every failure alarm fires on the
+first bad datapoint and treats missing data as fine (no run, no failure). Freshness alarms do the opposite: no
+complete extraction, no successful transform, no Snowpipe load within `[monitoring] freshness_window_hours`
+breaches, and so does a metric that stopped arriving (a disabled schedule, a rule that stopped matching,
+removed notifications): a stopped pipeline cannot look like a quiet, healthy one.
+
+One failure, one alert: a failed transform (the Glue job failed or the execution timed out) is announced once,
+by the state machine's execution-status event, with the command that re-runs it. The Glue job's own state
+changes and the state machine's failure metrics raise no second and third alert. Snowpipe load errors reach
+Snowflake's error topic and alarm from there.
 """
 
 from __future__ import annotations
@@ -27,10 +33,12 @@ from constructs import Construct
 from config import PipelineConfig
 from extract.handler import METRICS_NAMESPACE, SERVICE
 from stacks.names import kebab_case, resource_name
+from stacks.storage import MODEL_READS_METRICS_ID
 
 # The extraction is alarmed when a run gets this close to its timeout: the next busy day may not fit.
 DURATION_ALARM_FRACTION = 0.8
-GLUE_FAILED_STATES = ("FAILED", "TIMEOUT", "ERROR")
+# Execution states that need the operator; ABORTED is someone's own decision. Both can be redriven.
+TRANSFORM_FAILED_STATES = ("FAILED", "TIMED_OUT")
 PERIOD = Duration.minutes(5)
 # Alarms fire on the first bad datapoint: the pipeline runs once a day, so there is no noise to smooth.
 ALARM_EVALUATION_PERIODS = 1
@@ -48,6 +56,7 @@ class MonitoredPipeline:
     dead_letter_queues: dict[str, sqs.IQueue]
     state_machine: sfn.IStateMachine
     glue_job: glue.IJob
+    glue_log_prefix: str
     raw_bucket: s3.IBucket
     processed_bucket: s3.IBucket
     snowpipe_error_topic: sns.ITopic | None
@@ -99,46 +108,14 @@ class MonitoringStack(Stack):
                 queue.metric_approximate_number_of_messages_visible(period=PERIOD, statistic=cloudwatch.Stats.MAXIMUM),
                 f"Events wait in the {name} dead-letter queue; read them, fix the cause, then re-drive or delete them",
             )
-        state_machine = pipeline.state_machine
-        self._alarm(
-            "TransformFailed",
-            state_machine.metric_failed(period=PERIOD),
-            "A transform execution failed; the alert topic has its error, the execution its history",
-        )
-        self._alarm(
-            "TransformTimedOut",
-            state_machine.metric_timed_out(period=PERIOD),
-            "A transform execution timed out; the Glue run may be queued or stuck, check the job's runs",
-        )
         if pipeline.snowpipe_error_topic is not None:
             self._alarm(
                 "SnowpipeErrors",
                 pipeline.snowpipe_error_topic.metric_number_of_messages_published(period=PERIOD),
                 "Snowpipe reported load errors; run SYSTEM$PIPE_STATUS and COPY_HISTORY for the pipe named in them",
             )
-
-        self.glue_failure_rule = events.Rule(
-            self,
-            "GlueJobFailed",
-            rule_name=resource_name(config, "glue-job-failed"),
-            description="A run of the transform job failed, errored or timed out",
-            event_pattern=events.EventPattern(
-                source=["aws.glue"],
-                detail_type=["Glue Job State Change"],
-                detail={"jobName": [pipeline.glue_job.job_name], "state": list(GLUE_FAILED_STATES)},
-            ),
-        )
-        self.glue_failure_rule.add_target(
-            targets.SnsTopic(
-                alert_topic,
-                message=events.RuleTargetInput.from_text(
-                    f"Glue job {events.EventField.from_path('$.detail.jobName')} run "
-                    f"{events.EventField.from_path('$.detail.jobRunId')} ended "
-                    f"{events.EventField.from_path('$.detail.state')}: "
-                    f"{events.EventField.from_path('$.detail.message')} - read the run's logs in the Glue console"
-                ),
-            )
-        )
+        self.transform_failure_rule = self._transform_failure_rule(config, pipeline, alert_topic)
+        self._freshness_alarms(config, pipeline)
         self.dashboard = self._dashboard(config, pipeline)
 
     def _alarm(self, name: str, metric: cloudwatch.IMetric, description: str, threshold: float = 1) -> None:
@@ -155,6 +132,81 @@ class MonitoringStack(Stack):
         )
         alarm.add_alarm_action(self._alert_action)
         self.alarms.append(alarm)
+
+    def _freshness_alarm(self, name: str, metric: cloudwatch.IMetric, description: str) -> None:
+        """Fewer than one success in the window, or no datapoint at all, is an alarm."""
+        alarm = cloudwatch.Alarm(
+            self,
+            name,
+            alarm_name=resource_name(self._config, kebab_case(name)),
+            alarm_description=description,
+            metric=metric,
+            threshold=1,
+            comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+            evaluation_periods=1,
+            treat_missing_data=cloudwatch.TreatMissingData.BREACHING,
+        )
+        alarm.add_alarm_action(self._alert_action)
+        alarm.add_ok_action(self._alert_action)
+        self.alarms.append(alarm)
+        self.freshness_alarms.append(alarm)
+
+    def _freshness_alarms(self, config: PipelineConfig, pipeline: MonitoredPipeline) -> None:
+        hours = config.monitoring.freshness_window_hours
+        window = Duration.hours(hours)
+        self.freshness_alarms: list[cloudwatch.Alarm] = []
+        self._freshness_alarm(
+            "NoCompleteExtraction",
+            complete_extractions(window),
+            f"No extraction wrote a complete manifest in {hours} h (a disabled schedule, failing or partial runs); "
+            "python -m ops status shows the last runs, the extract log group says why",
+        )
+        self._freshness_alarm(
+            "NoSuccessfulTransform",
+            pipeline.state_machine.metric_succeeded(period=window, statistic=cloudwatch.Stats.SUM),
+            f"No transform execution succeeded in {hours} h (no manifest event, or failed runs); python -m ops "
+            "status shows manifests and executions, python -m ops replay re-runs the days missing",
+        )
+        if pipeline.snowpipe_error_topic is not None:
+            self._freshness_alarm(
+                "NoSnowpipeLoad",
+                model_file_reads(pipeline.processed_bucket, window),
+                f"Snowpipe read no model file in {hours} h (no new files, or the bucket's notifications to the "
+                "pipes are gone); python -m ops status shows the pipes, python -m ops backfill loads what they missed",
+            )
+
+    def _transform_failure_rule(
+        self, config: PipelineConfig, pipeline: MonitoredPipeline, alert_topic: sns.ITopic
+    ) -> events.Rule:
+        """The one alert of a failed transform, with the command that runs the Glue job again on its manifest."""
+        rule = events.Rule(
+            self,
+            "TransformFailed",
+            rule_name=resource_name(config, "transform-failed"),
+            description="A transform execution failed or timed out (the Glue job failed, or never finished)",
+            event_pattern=events.EventPattern(
+                source=["aws.states"],
+                detail_type=["Step Functions Execution Status Change"],
+                detail={
+                    "stateMachineArn": [pipeline.state_machine.state_machine_arn],
+                    "status": list(TRANSFORM_FAILED_STATES),
+                },
+            ),
+        )
+        execution = events.EventField.from_path("$.detail.executionArn")
+        rule.add_target(
+            targets.SnsTopic(
+                alert_topic,
+                message=events.RuleTargetInput.from_text(
+                    f"Transform execution {execution} ended {events.EventField.from_path('$.detail.status')} "
+                    f"({events.EventField.from_path('$.detail.error')}). Its manifest is in the execution's input; "
+                    f"the Glue job's errors are in the log group {pipeline.glue_log_prefix}/error. Fix the cause, "
+                    f"then run the Glue job again on the same manifest: aws stepfunctions redrive-execution "
+                    f"--execution-arn {execution} (or: python -m ops replay --env {config.env} --from DAY --to DAY)."
+                ),
+            )
+        )
+        return rule
 
     def _dashboard(self, config: PipelineConfig, pipeline: MonitoredPipeline) -> cloudwatch.Dashboard:
         function = pipeline.extract_function
@@ -275,13 +327,40 @@ class MonitoringStack(Stack):
         return cloudwatch.Dashboard(self, "Dashboard", dashboard_name=resource_name(config, "pipeline"), widgets=rows)
 
 
-def extraction_metric(name: str, period: Duration, label: str | None = None) -> cloudwatch.Metric:
+def complete_extractions(window: Duration) -> cloudwatch.MathExpression:
+    """Runs that wrote a complete manifest: every run reports ExtractionPartial and ExtractionFailed (0 or 1)."""
+    return cloudwatch.MathExpression(
+        expression="runs - partial - failed",
+        using_metrics={
+            "runs": extraction_metric("ExtractionPartial", window, statistic=cloudwatch.Stats.SAMPLE_COUNT),
+            "partial": extraction_metric("ExtractionPartial", window),
+            "failed": extraction_metric(EXTRACTION_FAILED, window),
+        },
+        label="complete extractions",
+        period=window,
+    )
+
+
+def model_file_reads(processed_bucket: s3.IBucket, window: Duration) -> cloudwatch.Metric:
+    """GET requests on the model files (S3 request metrics): Snowpipe reading the files it loads."""
+    return cloudwatch.Metric(
+        namespace="AWS/S3",
+        metric_name="GetRequests",
+        dimensions_map={"BucketName": processed_bucket.bucket_name, "FilterId": MODEL_READS_METRICS_ID},
+        statistic=cloudwatch.Stats.SUM,
+        period=window,
+    )
+
+
+def extraction_metric(
+    name: str, period: Duration, label: str | None = None, statistic: str = cloudwatch.Stats.SUM
+) -> cloudwatch.Metric:
     """A metric the extraction writes as EMF through Powertools (dimension `service`)."""
     return cloudwatch.Metric(
         namespace=METRICS_NAMESPACE,
         metric_name=name,
         dimensions_map={"service": SERVICE},
-        statistic=cloudwatch.Stats.SUM,
+        statistic=statistic,
         period=period,
         label=label,
     )

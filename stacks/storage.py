@@ -31,6 +31,9 @@ from stacks.names import kebab_case, resource_name
 PROCESSED_ZONES = (MODEL_PREFIX, QUARANTINE_PREFIX, REPORTS_PREFIX)
 # Versions replaced in the raw bucket (mostly the extraction's state object) stay restorable this long.
 PREVIOUS_VERSIONS_KEPT_DAYS = 90
+# S3 request metrics on the model files: their reads are Snowpipe's loads (nothing else reads model/), the
+# AWS-side signal of the "no Snowpipe load" freshness alarm (monitoring stack).
+MODEL_READS_METRICS_ID = "model-reads"
 # CloudWatch Logs may use the data key for the transform's log groups (Glue security configuration).
 GLUE_LOG_GROUPS = "/aws-glue/*"
 
@@ -120,6 +123,7 @@ class StorageStack(Stack):
             **_private_bucket(),
             server_access_logs_bucket=self.access_logs_bucket,
             server_access_logs_prefix="processed/",
+            metrics=[s3.BucketMetrics(id=MODEL_READS_METRICS_ID, prefix=f"{MODEL_PREFIX}/")],
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="expire-quarantine",

@@ -1,12 +1,17 @@
 """Transform: a new manifest in the raw bucket -> EventBridge -> Step Functions -> the Glue (PySpark) job.
 
 The rule matches exactly `contracts.events.manifest_created_pattern`, the pattern the local runtime also uses.
-The state machine turns the event into the job's `--manifest_uri`, runs the job to completion (`.sync`),
-retries with backoff when Glue refuses a run for concurrency or throttling, and on any other failure publishes
-to the alert topic and fails, so a failed day is visible both as an alert and as a failed execution.
+The state machine turns the event into the job's `--manifest_uri`, runs the job to completion (`.sync`) and
+retries with backoff when Glue refuses a run for concurrency or throttling. Any other failure is not caught: the
+execution fails AT the Glue step, so a redrive (`aws stepfunctions redrive-execution`) starts the Glue job again
+with the same manifest, and so does a new execution with the original input (`python -m ops replay`). (A
+Catch -> alert -> Fail would make the Fail state the failed step, and a redrive would never run Glue again.)
+The one alert for a failed execution comes from its status-change event (monitoring stack).
 
 The job runs the repository's entry script with the `transforms` and `contracts` packages as an extra Python
 zip; its security configuration encrypts what it writes to S3, its logs and its bookmarks with the data key.
+Glue 5.0 and later write the driver's and executors' logs to `<prefix>/output` and `<prefix>/error`
+(`--custom-logGroup-prefix`, default `/aws-glue/jobs`); both log groups are created here with a retention.
 """
 
 from __future__ import annotations
@@ -22,7 +27,6 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
-from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
@@ -36,6 +40,8 @@ from stacks.nag import WILDCARD_PERMISSIONS, acknowledge, wildcard_action, wildc
 from stacks.names import resource_name
 from stacks.storage import GLUE_LOG_GROUPS
 
+GLUE_JOBS_LOG_ROOT = "/aws-glue/jobs"
+GLUE_LOG_STREAMS = ("output", "error")
 GLUE_ENTRY_SCRIPT = REPO_ROOT / "glue_jobs" / "spotify_transform.py"
 GLUE_VERSIONS = {"5.0": glue.GlueVersion.V5_0, "5.1": glue.GlueVersion.V5_1, "6.0": glue.GlueVersion.V6_0}
 
@@ -58,13 +64,11 @@ class TransformStack(Stack):
         processed_bucket: s3.IBucket,
         data_key: kms.IKey,
         zone_access: list[iam.IManagedPolicy],
-        alert_topic: sns.ITopic,
-        alerts_key: kms.IKey,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.job = self._glue_job(config, processed_bucket, data_key, zone_access)
-        self.state_machine = self._state_machine(config, alert_topic, alerts_key)
+        self.state_machine = self._state_machine(config)
 
         self.trigger_dead_letter_queue = dead_letter_queue(
             self,
@@ -93,7 +97,13 @@ class TransformStack(Stack):
             self,
             "StateMachineArn",
             value=self.state_machine.state_machine_arn,
-            description="One execution per manifest; start one by hand to re-run a day",
+            description="One execution per manifest; redrive a failed one, or `python -m ops replay` to re-run days",
+        )
+        CfnOutput(
+            self,
+            "GlueLogGroups",
+            value=f"{self.glue_log_prefix}/output, {self.glue_log_prefix}/error",
+            description="The Glue job's logs (driver and executors; Glue 5+)",
         )
 
     def _glue_job(
@@ -129,14 +139,19 @@ class TransformStack(Stack):
             cloud_watch_encryption=glue.CloudWatchEncryption.kms(data_key),
             job_bookmarks_encryption=glue.JobBookmarksEncryption.client_side_kms(data_key),
         )
-        self.job_log_group = logs.LogGroup(
-            self,
-            "JobLogs",
-            log_group_name=f"/aws-glue/{resource_name(config, 'transform')}",
-            encryption_key=data_key,
-            retention=LOG_RETENTION,
-            removal_policy=RemovalPolicy.DESTROY,
-        )
+        # Where Glue 5+ writes the job's logs: `<prefix>/output` (stdout) and `<prefix>/error` (Spark, Glue).
+        self.glue_log_prefix = glue_log_prefix(config)
+        self.job_log_groups = {
+            stream: logs.LogGroup(
+                self,
+                f"JobLogs{stream.capitalize()}",
+                log_group_name=f"{self.glue_log_prefix}/{stream}",
+                encryption_key=data_key,
+                retention=LOG_RETENTION,
+                removal_policy=RemovalPolicy.DESTROY,
+            )
+            for stream in GLUE_LOG_STREAMS
+        }
         script = s3_assets.Asset(self, "JobScript", path=str(GLUE_ENTRY_SCRIPT))
         # The `transforms` and `contracts` packages, zipped: Glue adds the zip to the driver's and executors' path.
         modules = s3_assets.Asset(
@@ -162,9 +177,13 @@ class TransformStack(Stack):
             # A failed run is alerted and re-run from the state machine; a silent Glue retry would hide it.
             "max_retries": 0,
             "timeout": Duration.minutes(settings.timeout_minutes),
-            "continuous_logging": glue.ContinuousLoggingProps(enabled=True, log_group=self.job_log_group),
+            # Glue 5+ ignores the continuous-logging arguments (CDK sets them unless told not to).
+            "continuous_logging": glue.ContinuousLoggingProps(enabled=False),
             "security_configuration": self.security_configuration,
-            "default_arguments": {"--processed_uri": f"s3://{processed_bucket.bucket_name}/"},
+            "default_arguments": {
+                "--processed_uri": f"s3://{processed_bucket.bucket_name}/",
+                "--custom-logGroup-prefix": self.glue_log_prefix,
+            },
         }
         if settings.flex:
             # Flex runs on spare capacity (cheaper, later start); Glue offers run queuing for standard runs only.
@@ -220,7 +239,7 @@ class TransformStack(Stack):
                 "CDK's read grant on the job's two code assets (entry script, modules zip), each scoped to its key",
             )
 
-    def _state_machine(self, config: PipelineConfig, alert_topic: sns.ITopic, alerts_key: kms.IKey) -> sfn.StateMachine:
+    def _state_machine(self, config: PipelineConfig) -> sfn.StateMachine:
         locate_manifest = sfn.Pass(
             self,
             "LocateManifest",
@@ -255,32 +274,7 @@ class TransformStack(Stack):
             max_delay=Duration.minutes(15),
             jitter_strategy=sfn.JitterType.FULL,
         )
-        alert_operator = tasks.SnsPublish(
-            self,
-            "AlertOperator",
-            topic=alert_topic,
-            subject=f"{config.project} ({config.env}): transform failed",
-            message=sfn.TaskInput.from_object(
-                {
-                    "stage": "transform",
-                    "glue_job": config.glue_job_name,
-                    "manifest_uri": sfn.JsonPath.string_at("$.run.manifest_uri"),
-                    "execution": sfn.JsonPath.execution_id,
-                    "error": sfn.JsonPath.string_at("$.failure.Error"),
-                    "cause": sfn.JsonPath.string_at("$.failure.Cause"),
-                    "next_step": "Read the job run's logs, fix the cause, then redrive this execution",
-                }
-            ),
-            result_path=sfn.JsonPath.DISCARD,
-        )
-        failed = sfn.Fail(
-            self,
-            "TransformFailed",
-            error="TransformFailed",
-            cause="The Glue job run failed; the alert topic has the error and the manifest",
-        )
-        run_transform.add_catch(alert_operator.next(failed), errors=[sfn.Errors.ALL], result_path="$.failure")
-
+        # No Catch: a failure fails the execution at this step, so a redrive runs the Glue job again.
         self.state_machine_log_group = logs.LogGroup(
             self,
             "StateMachineLogs",
@@ -302,13 +296,6 @@ class TransformStack(Stack):
                 destination=self.state_machine_log_group, level=sfn.LogLevel.ALL, include_execution_data=True
             ),
         )
-        state_machine.add_to_role_policy(
-            iam.PolicyStatement(
-                sid="PublishToTheEncryptedAlertTopic",
-                actions=["kms:Decrypt", "kms:GenerateDataKey"],
-                resources=[alerts_key.key_arn],
-            )
-        )
         acknowledge(
             state_machine,
             f"{WILDCARD_PERMISSIONS}[Resource::*]",
@@ -316,6 +303,11 @@ class TransformStack(Stack):
             "support no resource-level scope",
         )
         return state_machine
+
+
+def glue_log_prefix(config: PipelineConfig) -> str:
+    """The job's log-group prefix, under /aws-glue/jobs/ where Glue writes (and the data key may encrypt)."""
+    return f"{GLUE_JOBS_LOG_ROOT}/{resource_name(config, 'transform')}"
 
 
 def event_pattern_from(pattern: dict[str, Any]) -> events.EventPattern:

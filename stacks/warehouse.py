@@ -1,8 +1,11 @@
 """Warehouse: Snowflake wired to AWS in one deploy, by a custom resource that runs the migrations.
 
-Always: the Snowflake credentials secret (created empty; the operator fills it once).
+Whether an environment is wired is its `[snowflake] wired` setting (config/pipeline.toml), so a routine deploy
+keeps the wiring; there is no deploy flag that could drop it. The Snowflake credentials secret is the
+operator's (created once with the CLI, README runbook) and referenced here by name: it exists before the first
+wired deploy, and no deploy or rollback of this stack can delete or empty it.
 
-With `-c snowflake=true` (the secret filled beforehand):
+This stack (only in a wired environment):
 - the applier custom resource: a Lambda with snowflake-connector-python applies `snowflake_sql/migrations`
   (storage integration, stage, pipes, error integration, ...) and returns what AWS needs from Snowflake: the
   IAM user and external id of each integration, and each pipe's SQS channel;
@@ -14,14 +17,15 @@ With `-c snowflake=true` (the secret filled beforehand):
   The bucket lives in the storage stack; its notifications are set from here through an imported reference
   (CDK keeps notifications it does not own), which avoids a cycle between the two stacks.
 
-Without it, the AWS side deploys alone and the `SnowflakeStatus` output says what to do.
+An environment that is not wired has no warehouse stack; the storage stack's `SnowflakeStatus` output says what
+to do, and the processed files written until then are loaded afterwards with `python -m ops backfill`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnOutput, CustomResource, Duration, RemovalPolicy, Stack, custom_resources
+from aws_cdk import ArnFormat, CfnOutput, CustomResource, Duration, RemovalPolicy, Stack, custom_resources
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
@@ -36,12 +40,10 @@ from applier.connection import SECRET_SHAPE
 from config import PipelineConfig
 from contracts.events import pipe_notification_filters
 from stacks.bundling import REPO_ROOT, PythonBundle, folders, pinned_requirement
-from stacks.context import SNOWFLAKE_CONTEXT_KEY
 from stacks.defaults import LOG_RETENTION
 from stacks.nag import acknowledge, acknowledge_bucket_notifications_handler, wildcard_resource
 from stacks.names import resource_name
 from stacks.python_function import PipelineFunction
-from stacks.secrets import empty_secret
 
 APPLIER_HANDLER = "applier.custom_resource.handler"
 # What the applier imports at run time besides the standard library (boto3 comes with the Lambda runtime).
@@ -59,26 +61,12 @@ class WarehouseStack(Stack):
         processed_bucket: s3.IBucket,
         model_read: iam.IManagedPolicy,
         alerts_key: kms.IKey,
-        snowflake_enabled: bool,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        self.snowflake_secret = empty_secret(
-            self,
-            "SnowflakeSecret",
-            secret_name=config.secret_name("snowflake"),
-            description=f"Snowflake credentials for the migrations (key-pair auth), JSON {SECRET_SHAPE}",
-        )
-        self.error_topic: sns.Topic | None = None
-        if not snowflake_enabled:
-            CfnOutput(
-                self,
-                "SnowflakeStatus",
-                value=snowflake_not_wired_message(config),
-                description="What is missing to load into Snowflake",
-            )
-            return
-
+        if not config.snowflake.wired:
+            raise ValueError(f"environment {config.env} is not wired to Snowflake; app.py leaves this stack out")
+        self.snowflake_secret_name = config.secret_name("snowflake")
         storage_role_arn = self._role_arn(config.storage_role_name)
         error_role_name = resource_name(config, "snowflake-errors")
         self.error_topic = sns.Topic(
@@ -107,6 +95,14 @@ class WarehouseStack(Stack):
         CfnOutput(self, "SnowflakeStorageRoleArn", value=self.storage_role.role_arn)
         CfnOutput(self, "SnowpipeErrorTopicArn", value=self.error_topic.topic_arn)
 
+    def _secret_arn_pattern(self) -> str:
+        return self.format_arn(
+            service="secretsmanager",
+            resource="secret",
+            resource_name=f"{self.snowflake_secret_name}-??????",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+
     def _role_arn(self, role_name: str) -> str:
         return self.format_arn(service="iam", region="", resource="role", resource_name=role_name)
 
@@ -131,7 +127,8 @@ class WarehouseStack(Stack):
             iam.PolicyStatement(
                 sid="ReadTheSnowflakeSecret",
                 actions=["secretsmanager:GetSecretValue"],
-                resources=[self.snowflake_secret.secret_arn],
+                # Secrets Manager appends six random characters to a secret's name in its ARN.
+                resources=[self._secret_arn_pattern()],
             )
         )
         provider_logs = logs.LogGroup(
@@ -162,7 +159,8 @@ class WarehouseStack(Stack):
             service_token=provider.service_token,
             resource_type="Custom::SnowflakeWarehouse",
             properties={
-                "SecretArn": self.snowflake_secret.secret_arn,
+                # GetSecretValue takes a name as well as an ARN; the name is what the operator created.
+                "SecretArn": self.snowflake_secret_name,
                 "Variables": variables,
                 # A changed or new migration changes this value, so CloudFormation runs the applier again.
                 "MigrationsFingerprint": migrations_fingerprint(load_migrations(MIGRATIONS_DIR)),
@@ -223,8 +221,9 @@ class WarehouseStack(Stack):
 def snowflake_not_wired_message(config: PipelineConfig) -> str:
     secret = config.secret_name("snowflake")
     return (
-        f"Snowflake is not wired: the context key `{SNOWFLAKE_CONTEXT_KEY}` is not set. "
-        f"1) Put the credentials in the secret {secret}: aws secretsmanager put-secret-value --secret-id {secret} "
+        f"Snowflake is not wired: [env.{config.env}.snowflake] wired is false in config/pipeline.toml. "
+        f"1) Create the credentials secret: aws secretsmanager create-secret --name {secret} "
         f"--secret-string file://snowflake.json (JSON {SECRET_SHAPE}). "
-        f"2) Deploy again with: npx aws-cdk deploy --all -c env={config.env} -c {SNOWFLAKE_CONTEXT_KEY}=true"
+        f"2) Set [env.{config.env}.snowflake] wired = true, then: make deploy ENV={config.env}. "
+        f"3) Load what was written before: python -m ops backfill --env {config.env}"
     )

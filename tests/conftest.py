@@ -109,7 +109,8 @@ def variables(local_config: PipelineConfig) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def wired(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    """The pipeline as `-c env=dev -c snowflake=true` synthesizes it, for a concrete account and region."""
+    """The pipeline as `-c env=dev` synthesizes it (Snowflake wired by its config), for a concrete account and
+    region."""
     import aws_cdk as cdk
     from stack_templates import ACCOUNT, ALARM_EMAIL, REGION, synthesize
 
@@ -119,19 +120,22 @@ def wired(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     config = load_config("dev", overrides={"monitoring": {"alarm_email": ALARM_EMAIL}})
     environment = cdk.Environment(account=ACCOUNT, region=REGION)
     outdir = tmp_path_factory.mktemp("cdk-wired")
-    return synthesize(outdir, config, snowflake_enabled=True, environment=environment)
+    assert config.snowflake.wired, "config/pipeline.toml: [env.dev.snowflake] wired is the wired shape"
+    return synthesize(outdir, config, environment=environment)
 
 
 @pytest.fixture(scope="session")
 def aws_only(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    """The pipeline as `-c env=prod` synthesizes it without Snowflake, environment-agnostic."""
+    """The pipeline as `-c env=prod` synthesizes it (not wired to Snowflake by its config), environment-agnostic."""
     from stack_templates import synthesize
 
     from config import load_config
 
     worker_groups.sign_build(request)
     outdir = tmp_path_factory.mktemp("cdk-aws-only")
-    return synthesize(outdir, load_config("prod"), snowflake_enabled=False, environment=None)
+    config = load_config("prod")
+    assert not config.snowflake.wired, "config/pipeline.toml: [env.prod] is the shape without Snowflake"
+    return synthesize(outdir, config, environment=None)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -2,8 +2,9 @@
 tests/reliability (the `wired` and `aws_only` fixtures are in tests/conftest.py, so that both reuse one synthesis).
 
 Two deployments cover the two shapes the app has:
-- `wired`: `-c env=dev -c snowflake=true`, a concrete account and region, an alarm email (Flex Glue job);
-- `aws_only`: `-c env=prod` without Snowflake, environment-agnostic (standard Glue job with run queuing).
+- `wired`: `-c env=dev` (configured `[snowflake] wired = true`), a concrete account and region, an alarm email
+  (Flex Glue job);
+- `aws_only`: `-c env=prod` (not wired), environment-agnostic (standard Glue job with run queuing).
 
 Asset bundling is skipped (`aws:cdk:bundling-stacks = []`): no pip, no network; asset hashes come from sources.
 """
@@ -46,15 +47,13 @@ class Synthesized:
         }
 
 
-def synthesize(
-    outdir: Path, config: PipelineConfig, *, snowflake_enabled: bool, environment: cdk.Environment | None
-) -> Synthesized:
+def synthesize(outdir: Path, config: PipelineConfig, *, environment: cdk.Environment | None) -> Synthesized:
     context = cdk_json_context()
     context["aws:cdk:bundling-stacks"] = []
     app = cdk.App(context=context, outdir=str(outdir))
-    pipeline = build_pipeline(app, config, snowflake_enabled=snowflake_enabled, environment=environment)
+    pipeline = build_pipeline(app, config, environment=environment)
     app.synth()
-    return Synthesized(config, pipeline, outdir, snowflake_enabled)
+    return Synthesized(config, pipeline, outdir, config.snowflake.wired)
 
 
 def logical_id_of(construct: Any) -> str:
@@ -73,12 +72,15 @@ def arn_of(construct: Any) -> dict[str, list[str]]:
 
 
 def producer_value(synthesized: Synthesized, value: Any) -> Any:
-    """What a cross-stack reference (`Fn::GetStackOutput`) points at in the producing stack's template."""
-    if not (isinstance(value, dict) and "Fn::GetStackOutput" in value):
+    """What a cross-stack reference (`Fn::ImportValue` of an export) points at in the producing stack's template."""
+    if not (isinstance(value, dict) and "Fn::ImportValue" in value):
         return value
-    output = value["Fn::GetStackOutput"]
-    producer = synthesized.templates()[output["StackName"]]
-    return producer["Outputs"][output["OutputName"]]["Value"]
+    export_name = value["Fn::ImportValue"]
+    for template in synthesized.templates().values():
+        for output in template.get("Outputs", {}).values():
+            if output.get("Export", {}).get("Name") == export_name:
+                return output["Value"]
+    raise AssertionError(f"no stack exports {export_name}")
 
 
 def only(resources: dict[str, dict[str, Any]]) -> dict[str, Any]:

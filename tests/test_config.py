@@ -52,6 +52,8 @@ def test_pyspark_is_pinned_to_the_spark_of_the_glue_version() -> None:
         ({"glue": {"workers": 1}}, "Glue needs at least 2"),
         ({"glue": {"colour": "blue"}}, "unknown key 'colour'"),
         ({"project": "a-project-name-far-too-long-for-s3"}, "S3 allows 63"),
+        ({"monitoring": {"freshness_window_hours": 1}}, "freshness_window_hours is 1; use 2 to 168"),
+        ({"snowflake": {"wired": "yes"}}, "[snowflake] wired must be true or false"),
     ],
 )
 def test_a_wrong_value_names_the_key_and_the_fix(override: dict, message: str) -> None:

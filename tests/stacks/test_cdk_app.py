@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -20,7 +21,7 @@ import app as cdk_app
 from config import load_config
 from local.fake_spotify.auth import TokenService
 from stacks import bundling
-from stacks.context import cdk_json_context
+from stacks.context import cdk_json_context, check_wiring, deployment_choices
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,7 +62,7 @@ def policy_statements(templates: dict[str, dict[str, Any]]) -> list[tuple[str, s
     return found
 
 
-def test_the_app_deploys_six_stacks_in_pipeline_order(wired: Synthesized) -> None:
+def test_a_wired_environment_deploys_six_stacks_in_pipeline_order(wired: Synthesized) -> None:
     pipeline = wired.pipeline
     assert [stack.stack_name for stack in (pipeline.storage, pipeline.alerts)] == [
         "spotify-pipeline-dev-storage",
@@ -69,7 +70,8 @@ def test_the_app_deploys_six_stacks_in_pipeline_order(wired: Synthesized) -> Non
     ]
     # Each stage deploys after what it uses; monitoring comes last because it watches everything.
     assert set(pipeline.ingest.dependencies) == {pipeline.storage}
-    assert set(pipeline.transform.dependencies) == {pipeline.storage, pipeline.alerts}
+    # The transform no longer publishes alerts itself: its failure event does, from the monitoring stack.
+    assert set(pipeline.transform.dependencies) == {pipeline.storage}
     assert set(pipeline.warehouse.dependencies) == {pipeline.storage, pipeline.alerts}
     assert set(pipeline.monitoring.dependencies) == {
         pipeline.storage,
@@ -109,7 +111,7 @@ def test_a_new_unacknowledged_finding_fails_synthesis(tmp_path: Path) -> None:
     context = cdk_json_context()
     context["aws:cdk:bundling-stacks"] = []
     app = cdk.App(context=context, outdir=str(tmp_path))
-    pipeline = cdk_app.build_pipeline(app, load_config("dev"), snowflake_enabled=False)
+    pipeline = cdk_app.build_pipeline(app, load_config("prod"))
     sqs.Queue(pipeline.monitoring, "UncheckedQueue")
     # When the app is synthesized, Then cdk-nag fails it
     with pytest.raises(RuntimeError, match="ValidationFailed"):
@@ -121,7 +123,8 @@ def test_a_new_unacknowledged_finding_fails_synthesis(tmp_path: Path) -> None:
 
 def test_every_template_passes_cfn_lint(deployment: Synthesized) -> None:
     templates = sorted(deployment.outdir.glob("*.template.json"))
-    assert len(templates) == 6
+    # Six stacks when wired to Snowflake; without it there is no warehouse stack.
+    assert len(templates) == (6 if deployment.snowflake_enabled else 5)
     settings = ManualArgs(ignore_checks=CFN_LINT_IGNORED, regions=CFN_LINT_REGIONS)
     for template in templates:
         matches = lint(template.read_text(encoding="utf-8"), config=settings)
@@ -214,6 +217,44 @@ def test_running_app_py_synthesizes_the_pipeline_like_make_synth(tmp_path: Path)
         [sys.executable, "app.py"], cwd=REPO_ROOT, env=environment, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert len(list(tmp_path.glob("spotify-pipeline-prod-*.template.json"))) == 6
-    warehouse = json.loads((tmp_path / "spotify-pipeline-prod-warehouse.template.json").read_text(encoding="utf-8"))
-    assert warehouse["Outputs"]["SnowflakeStatus"]["Value"].startswith("Snowflake is not wired")
+    # prod is not wired to Snowflake in config/pipeline.toml: five stacks, and the storage stack says what to do.
+    assert len(list(tmp_path.glob("spotify-pipeline-prod-*.template.json"))) == 5
+    storage = json.loads((tmp_path / "spotify-pipeline-prod-storage.template.json").read_text(encoding="utf-8"))
+    assert storage["Outputs"]["SnowflakeStatus"]["Value"].startswith("Snowflake is not wired")
+
+
+def test_the_shape_of_a_deployment_follows_its_configured_wiring_only() -> None:
+    # No argument of build_pipeline can leave out a configured part (there used to be a snowflake switch).
+    assert list(inspect.signature(cdk_app.build_pipeline).parameters) == ["app", "config", "environment"]
+    assert load_config("dev").snowflake.wired is True
+    assert load_config("prod").snowflake.wired is False
+
+
+@pytest.mark.parametrize(("env", "flag"), [("dev", "false"), ("prod", "true")])
+def test_a_snowflake_flag_that_disagrees_with_the_config_fails_the_synth_with_one_line(
+    env: str, flag: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given `-c env=dev -c snowflake=false` (the old way to deploy without Snowflake, which unwired dev)
+    monkeypatch.setenv("CDK_OUTDIR", str(tmp_path))
+    # When the app synthesizes, Then it stops before writing any template, with one line
+    assert cdk_app.main(context={"env": env, "snowflake": flag}) == 2
+    assert list(tmp_path.glob("*.template.json")) == []
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert f"-c snowflake={flag} disagrees" in line
+    assert f"[snowflake] wired = {'true' if flag == 'false' else 'false'}" in line
+    assert "drop the -c snowflake flag" in line
+
+
+def test_a_snowflake_flag_that_agrees_with_the_config_is_accepted(capsys: pytest.CaptureFixture[str]) -> None:
+    choices = deployment_choices(cdk.App(context={"env": "dev", "snowflake": "true"}))
+    check_wiring(choices, load_config("dev"))
+
+
+def test_cross_stack_references_are_strong(deployment: Synthesized) -> None:
+    # A weak reference (Fn::GetStackOutput) lets a producer drop what a consumer still uses, and a failed update
+    # can then end in UPDATE_ROLLBACK_FAILED; exports make CloudFormation refuse such an update up front.
+    assert cdk_json_context()["@aws-cdk/core:defaultCrossStackReferences"] == "strong"
+    templates = deployment.templates()
+    text = json.dumps(templates)
+    assert "Fn::GetStackOutput" not in text
+    assert "Fn::ImportValue" in text

@@ -15,15 +15,15 @@ def app_with(context: dict) -> cdk.App:
     return cdk.App(context=context)
 
 
-def test_without_context_the_dev_environment_is_deployed_without_snowflake() -> None:
+def test_without_context_the_dev_environment_is_deployed_and_nothing_is_asserted_about_snowflake() -> None:
     choices = deployment_choices(app_with({}))
-    assert (choices.env, choices.snowflake_enabled) == ("dev", False)
+    assert (choices.env, choices.snowflake_asserted) == ("dev", None)
 
 
-def test_the_cli_context_selects_the_environment_and_wires_snowflake() -> None:
+def test_the_cli_context_selects_the_environment_and_may_assert_the_wiring() -> None:
     # Given `-c env=prod -c snowflake=true` (the CLI passes context values as strings)
     choices = deployment_choices(app_with({"env": "prod", "snowflake": "true"}))
-    assert (choices.env, choices.snowflake_enabled) == ("prod", True)
+    assert (choices.env, choices.snowflake_asserted) == ("prod", True)
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import aws_cdk as cdk
@@ -12,7 +13,6 @@ from stack_templates import (
     Synthesized,
     arn_of,
     as_list,
-    intrinsic_in,
     joined,
     logical_id_of,
     only,
@@ -25,6 +25,7 @@ from stack_templates import (
 from app import build_pipeline
 from config import ConfigError, load_config
 from contracts.events import manifest_created_pattern
+from ops.replay import replay_execution_input
 from stacks.context import cdk_json_context
 from stacks.transform import GLUE_RETRYABLE_ERRORS
 
@@ -79,15 +80,24 @@ def test_the_job_gets_the_processed_bucket_and_its_code_as_assets(wired: Synthes
     assert joined(script).endswith(".py")
 
 
-def test_the_job_logs_continuously_into_an_encrypted_group_with_a_retention(wired: Synthesized) -> None:
+def test_the_job_logs_where_glue_5_writes_them_into_encrypted_groups_with_a_retention(wired: Synthesized) -> None:
     transform_stack = wired.pipeline.transform
     template = wired.template(transform_stack)
     arguments = glue_job(template)["DefaultArguments"]
-    assert arguments["--enable-continuous-cloudwatch-log"] == "true"
-    assert arguments["--continuous-log-logGroup"] == ref(transform_stack.job_log_group)
-    log_group = template.find_resources("AWS::Logs::LogGroup")[logical_id_of(transform_stack.job_log_group)]
-    assert log_group["Properties"]["RetentionInDays"] == 90
-    assert producer_value(wired, log_group["Properties"]["KmsKeyId"]) == arn_of(wired.pipeline.storage.data_key)
+    # Glue 5+ ignores the continuous-logging arguments; it writes to <prefix>/output and <prefix>/error.
+    assert not [name for name in arguments if "continuous" in name]
+    prefix = arguments["--custom-logGroup-prefix"]
+    assert prefix == "/aws-glue/jobs/spotify-pipeline-dev-transform" == transform_stack.glue_log_prefix
+    groups = {
+        group["Properties"]["LogGroupName"]: group["Properties"]
+        for group in template.find_resources("AWS::Logs::LogGroup").values()
+        if group["Properties"].get("LogGroupName", "").startswith("/aws-glue/")
+    }
+    # Exactly the two groups Glue writes to: no group that stays empty.
+    assert sorted(groups) == [f"{prefix}/error", f"{prefix}/output"]
+    for group in groups.values():
+        assert group["RetentionInDays"] == 90
+        assert producer_value(wired, group["KmsKeyId"]) == arn_of(wired.pipeline.storage.data_key)
 
 
 def test_a_security_configuration_encrypts_s3_logs_and_bookmarks_with_the_data_key(wired: Synthesized) -> None:
@@ -160,18 +170,69 @@ def test_concurrency_and_throttling_refusals_are_retried_with_backoff(transform:
     assert retry["JitterStrategy"] == "FULL"
 
 
-def test_any_other_failure_alerts_the_operator_then_fails_the_execution(wired: Synthesized) -> None:
-    states = definition(wired.template(wired.pipeline.transform))["States"]
-    (catch,) = states["RunTransform"]["Catch"]
-    assert catch == {"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "AlertOperator"}
-    alert = states["AlertOperator"]
-    assert alert["Resource"].endswith(":states:::sns:publish")
-    topic = intrinsic_in(alert["Parameters"]["TopicArn"])
-    assert producer_value(wired, topic) == ref(wired.pipeline.alerts.alert_topic)
-    assert alert["Parameters"]["Message"]["manifest_uri.$"] == "$.run.manifest_uri"
-    assert alert["Parameters"]["Message"]["error.$"] == "$.failure.Error"
-    assert alert["Next"] == "TransformFailed"
-    assert states["TransformFailed"]["Type"] == "Fail"
+def failed_step(states: dict[str, Any], start: str, error: str) -> str:
+    """Where an execution fails when `error` happens at `start` and is not retried: Step Functions follows a
+    matching Catch (a Pass or Task after it succeeds here) until a state fails. A redrive resumes THERE."""
+    state_name = start
+    while True:
+        state = states[state_name]
+        if state["Type"] == "Fail":
+            return state_name
+        if state_name == start:
+            retried = any(error in retry["ErrorEquals"] for retry in state.get("Retry", []))
+            assert not retried, f"{error} is retried at {start}; pick an error that is not"
+            catch = next(
+                (c for c in state.get("Catch", []) if error in c["ErrorEquals"] or "States.ALL" in c["ErrorEquals"]),
+                None,
+            )
+            if catch is None:
+                return state_name
+            state_name = catch["Next"]
+            start = ""
+            continue
+        if state.get("End"):
+            raise AssertionError(f"the execution succeeds after catching {error}: nothing to redrive")
+        state_name = state["Next"]
+
+
+@pytest.mark.parametrize("error", ["States.TaskFailed", "States.Timeout", "Glue.EntityNotFoundException"])
+def test_a_failed_transform_fails_at_the_glue_step_so_a_redrive_starts_glue_again(
+    transform: Template, error: str
+) -> None:
+    states = definition(transform)["States"]
+    # Given the Glue job run failing (or timing out) with an error that is not retried
+    # When the execution ends, Then it failed at the Glue task itself
+    step = failed_step(states, "RunTransform", error)
+    assert step == "RunTransform"
+    # so a redrive (which resumes from the failed step) starts the Glue job again, with the same arguments: the
+    # manifest URI that LocateManifest, which succeeded and is not re-run, put in the execution's state.
+    assert states[step]["Resource"].endswith(":states:::glue:startJobRun.sync")
+    assert states[step]["Parameters"]["Arguments"] == {"--manifest_uri.$": "$.run.manifest_uri"}
+    assert states["LocateManifest"]["ResultPath"] == "$.run"
+    # Nothing in the definition catches a failure, publishes an alert or ends in a Fail state of its own.
+    assert not [name for name, state in states.items() if "Catch" in state or state["Type"] == "Fail"]
+    assert "sns:publish" not in json.dumps(states)
+
+
+def test_a_new_execution_with_a_replayed_manifests_input_runs_glue_on_that_manifest(transform: Template) -> None:
+    # `python -m ops replay` starts executions with the input the manifest event would carry.
+    locate = definition(transform)["States"]["LocateManifest"]
+    manifest_uri = "s3://raw-bucket/spotify/ingest_date=2026-12-01/run_id=r1/_manifest.json"
+    replay_input = replay_execution_input(manifest_uri)
+    assert evaluate_format(locate["Parameters"]["manifest_uri.$"], replay_input) == manifest_uri
+
+
+def evaluate_format(expression: str, document: dict[str, Any]) -> str:
+    """`States.Format('...{}...', $.a.b, ...)` evaluated on `document` (the subset the definition uses)."""
+    match = re.fullmatch(r"States\.Format\('([^']*)', (.*)\)", expression)
+    assert match, expression
+    values = []
+    for path in match[2].split(", "):
+        value: Any = document
+        for key in path.removeprefix("$.").split("."):
+            value = value[key]
+        values.append(value)
+    return match[1].format(*values)
 
 
 def test_the_state_machine_logs_everything_and_traces(wired: Synthesized) -> None:
@@ -193,7 +254,7 @@ def test_the_state_machine_logs_everything_and_traces(wired: Synthesized) -> Non
     )
 
 
-def test_the_state_machine_may_start_only_this_job_and_publish_only_to_the_alert_topic(wired: Synthesized) -> None:
+def test_the_state_machine_may_start_only_this_job_and_publish_nothing(wired: Synthesized) -> None:
     transform_stack = wired.pipeline.transform
     template = wired.template(transform_stack)
     role_id = logical_id_of(transform_stack.state_machine.role)
@@ -204,8 +265,8 @@ def test_the_state_machine_may_start_only_this_job_and_publish_only_to_the_alert
     ]
     glue_statements = [s for s in statements(policy) if any(a.startswith("glue:") for a in as_list(s["Action"]))]
     assert glue_statements and all("job/" in json.dumps(s["Resource"]) for s in glue_statements)
-    publish = [s for s in statements(policy) if s["Action"] == "sns:Publish"]
-    assert [producer_value(wired, s["Resource"]) for s in publish] == [ref(wired.pipeline.alerts.alert_topic)]
+    # The failure alert comes from the execution's status event (monitoring stack), not from the machine.
+    assert not [s for s in statements(policy) if "sns:" in json.dumps(s["Action"])]
 
 
 def test_the_job_role_uses_the_zone_policies_of_the_storage_stack(wired: Synthesized) -> None:
@@ -250,4 +311,4 @@ def test_a_glue_version_without_a_known_spark_is_refused_with_the_supported_ones
     app = cdk.App(context={**cdk_json_context(), "aws:cdk:bundling-stacks": []})
     # When the stacks are built, Then one error names the key and the versions that work
     with pytest.raises(ConfigError, match=r"\[glue\] version '4.0' is not supported; use one of 5.0, 5.1, 6.0"):
-        build_pipeline(app, config, snowflake_enabled=False)
+        build_pipeline(app, config)

@@ -1,7 +1,7 @@
 """The warehouse stack: the applier custom resource, the roles Snowflake assumes, Snowpipe's notifications.
 
-With `-c snowflake=true` Snowflake is wired in the same deploy; without it only the (empty) credentials secret
-exists and an output says what to do.
+An environment configured `[snowflake] wired = true` has this stack (dev); one that is not has none, and the
+storage stack's output says what to do (prod). The credentials secret is the operator's, referenced by name.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def warehouse_data(attribute: str) -> dict[str, list[str]]:
 def test_the_applier_gets_the_secret_and_the_variables_of_the_migrations(wired: Synthesized) -> None:
     warehouse_stack = wired.pipeline.warehouse
     properties = custom_resource(wired.template(warehouse_stack))
-    assert properties["SecretArn"] == ref(warehouse_stack.snowflake_secret)
+    assert properties["SecretArn"] == wired.config.secret_name("snowflake")
     variables = properties["Variables"]
     # Given the same arguments the stack passes, the applier's own variables function agrees on every value.
     storage_role_arn = f"arn:aws:iam::111122223333:role/{wired.config.storage_role_name}"
@@ -77,7 +77,9 @@ def test_the_applier_runs_python_312_arm64_and_may_read_only_the_snowflake_secre
         {
             "Action": "secretsmanager:GetSecretValue",
             "Effect": "Allow",
-            "Resource": ref(warehouse_stack.snowflake_secret),
+            # The operator's secret, by name: Secrets Manager adds six random characters to its ARN.
+            "Resource": f"arn:aws:secretsmanager:eu-west-1:111122223333:secret:"
+            f"{wired.config.secret_name('snowflake')}-??????",
             "Sid": "ReadTheSnowflakeSecret",
         }
     ]
@@ -162,34 +164,33 @@ def test_each_model_table_notifies_its_pipe_of_new_parquet_files_only(wired: Syn
         } in queues
 
 
-def test_the_snowflake_secret_is_created_without_a_value(deployment: Synthesized) -> None:
-    template = deployment.template(deployment.pipeline.warehouse)
-    secret = only(template.find_resources("AWS::SecretsManager::Secret"))
-    assert secret["Properties"]["Name"] == deployment.config.secret_name("snowflake")
-    assert "SecretString" not in secret["Properties"]
-    assert "GenerateSecretString" not in secret["Properties"]
+def test_no_deploy_or_rollback_of_the_stack_can_delete_or_empty_the_snowflake_secret(deployment: Synthesized) -> None:
+    # The operator creates it before the first wired deploy; no template owns it.
+    for stack_name, template in deployment.templates().items():
+        secrets = [r for r in template["Resources"].values() if r["Type"] == "AWS::SecretsManager::Secret"]
+        assert deployment.config.secret_name("snowflake") not in str(secrets), stack_name
 
 
-def test_without_the_snowflake_context_only_the_secret_is_deployed(aws_only: Synthesized) -> None:
-    template = aws_only.template(aws_only.pipeline.warehouse)
-    # Nothing that needs Snowflake: no custom resource, no roles, no topic, no notifications, no functions.
-    template.resource_count_is("Custom::SnowflakeWarehouse", 0)
-    template.resource_count_is("AWS::IAM::Role", 0)
-    template.resource_count_is("AWS::SNS::Topic", 0)
-    template.resource_count_is("Custom::S3BucketNotifications", 0)
-    template.resource_count_is("AWS::Lambda::Function", 0)
-    template.resource_count_is("AWS::SecretsManager::Secret", 1)
+def test_an_environment_not_wired_has_no_warehouse_stack(aws_only: Synthesized) -> None:
+    assert aws_only.pipeline.warehouse is None
+    assert not [name for name in aws_only.templates() if name.endswith("-warehouse")]
+    # Nothing anywhere that needs Snowflake.
+    for template in aws_only.templates().values():
+        types = {resource["Type"] for resource in template["Resources"].values()}
+        assert "Custom::SnowflakeWarehouse" not in types
+        assert "Custom::S3BucketNotifications" not in str(
+            [r for r in template["Resources"].values() if "snowflake" in str(r).lower()]
+        )
 
 
-def test_without_the_snowflake_context_an_output_says_what_is_missing_and_how_to_add_it(
-    aws_only: Synthesized,
-) -> None:
-    template = aws_only.template(aws_only.pipeline.warehouse)
+def test_an_environment_not_wired_says_what_is_missing_and_how_to_add_it(aws_only: Synthesized) -> None:
+    template = aws_only.template(aws_only.pipeline.storage)
     message = snowflake_not_wired_message(aws_only.config)
     template.has_output("SnowflakeStatus", {"Value": message})
-    assert "-c snowflake=true" in message
-    assert aws_only.config.secret_name("snowflake") in message
-    assert "aws secretsmanager put-secret-value" in message
+    assert "[env.prod.snowflake] wired" in message
+    assert "make deploy ENV=prod" in message
+    assert f"aws secretsmanager create-secret --name {aws_only.config.secret_name('snowflake')}" in message
+    assert "python -m ops backfill --env prod" in message
 
 
 def test_when_wired_the_outputs_name_the_roles_and_topic(warehouse: Template) -> None:
