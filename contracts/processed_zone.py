@@ -57,3 +57,11 @@ def quarantine_partition_prefix(table_name: str, ingest_date: str, run_id: str) 
 
 def run_report_key(ingest_date: str, run_id: str) -> str:
     return f"{REPORTS_PREFIX}/{partition_path(ingest_date, run_id)}/{RUN_REPORT_NAME}"
+
+
+def table_of_model_key(key: str) -> str:
+    """`model/dim_track/snapshot_date=.../part-0.parquet` -> `dim_track`; ValueError if not a model key."""
+    parts = key.split("/")
+    if len(parts) < 3 or parts[0] != MODEL_PREFIX:
+        raise ValueError(f"{key!r} is not a model key; expected {MODEL_PREFIX}/<table>/...")
+    return parts[1]

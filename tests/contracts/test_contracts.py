@@ -8,6 +8,7 @@ import pytest
 
 from contracts.manifest import Manifest, ManifestError, ManifestFile
 from contracts.model import LINEAGE, REPLACE_SNAPSHOT, TABLES, table
+from contracts.processed_zone import model_partition_prefix, table_of_model_key
 from contracts.raw_zone import MANIFEST_NAME, RunLocation, Source, new_run_id
 
 RUN_ID = "20261124T061500Z-0a1b2c3d"
@@ -73,6 +74,8 @@ def test_every_table_is_keyed_and_carries_lineage(model_table) -> None:
         assert model_table.snapshot_group and set(model_table.snapshot_group) < set(model_table.key)
 
 
-def test_an_unknown_table_is_named() -> None:
+def test_model_keys_tell_their_table() -> None:
+    prefix = model_partition_prefix("fact_play", "2026-11-24", RUN_ID)
+    assert table_of_model_key(prefix + "part-0.parquet") == "fact_play"
     with pytest.raises(KeyError, match="unknown model table 'plays'"):
         table("plays")
