@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt lambda_src/requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 DAYS ?= 1
 # The deployed environment of synth/diff/deploy/destroy and the ops shortcuts ([env.<name>] of config/pipeline.toml).
 ENV ?= dev
@@ -18,7 +18,7 @@ TEST_WORKERS ?= 2
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONPATH := $(CURDIR):$(CURDIR)/lambda_src:$(CURDIR)/glue_jobs:$(CURDIR)/snowflake_sql
 
-.PHONY: help run test test-fast test-stress bench audit synth diff deploy destroy preflight status replay backfill cost pbip lint clean prereqs
+.PHONY: help lock run test test-fast test-stress bench audit synth diff deploy destroy preflight status replay backfill cost pbip lint clean prereqs
 
 ## What each target does (the default).
 help:
@@ -31,8 +31,8 @@ prereqs:
 $(STAMP):
 	@bash local/check_prereqs.sh $(PYTHON)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@echo "installing pinned requirements into $(VENV) (first time only, a few minutes)..."
-	@$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@echo "installing the locked requirements into $(VENV) (first time only, a few minutes)..."
+	@$(PY) -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
@@ -90,6 +90,12 @@ cost: synth
 ## Regenerate the Power BI Project files from powerbi/semantic_model.py and powerbi/report.py.
 pbip: $(STAMP)
 	@$(PY) -m powerbi
+
+## Re-resolve requirements.lock (every version, with hashes) after editing a requirements file; needs PyPI.
+lock:
+	@test -x .venv-lock/bin/pip-compile || { $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install -q pip-tools; }
+	@CUSTOM_COMPILE_COMMAND="make lock" .venv-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+		--strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements-dev.txt
 
 ## Lint and format check (ruff), as CI runs it.
 lint: $(STAMP)
