@@ -40,6 +40,12 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
+class CaptureConfig:
+    enabled: bool
+    every_minutes: int
+
+
+@dataclass(frozen=True)
 class ExtractConfig:
     api_mode: str
     concurrency: int
@@ -122,6 +128,7 @@ class PipelineConfig:
     region: str | None
     storage: StorageConfig
     schedule: ScheduleConfig
+    capture: CaptureConfig
     extract: ExtractConfig
     sources: SourcesConfig
     secrets: SecretsConfig
@@ -154,6 +161,11 @@ class PipelineConfig:
         return {"minute": self.schedule.minute, "hour": self.schedule.hour}
 
     @property
+    def captures_on(self) -> bool:
+        """Captures run when they are enabled and recently played is a source (nothing else is captured)."""
+        return self.capture.enabled and "recently_played" in self.sources.user
+
+    @property
     def glue_job_name(self) -> str:
         return f"{self.project}-{self.env}-{self.glue.job_name}"
 
@@ -161,6 +173,7 @@ class PipelineConfig:
 _SECTIONS: dict[str, type] = {
     "storage": StorageConfig,
     "schedule": ScheduleConfig,
+    "capture": CaptureConfig,
     "extract": ExtractConfig,
     "sources": SourcesConfig,
     "secrets": SecretsConfig,
@@ -248,6 +261,11 @@ def _validate(config: PipelineConfig) -> None:
         sources.playlist_ids or sources.artist_ids or sources.album_ids or sources.search_queries
     ):
         raise ConfigError("[sources] selects nothing to extract; list user sources or catalog ids")
+    capture = config.capture
+    if not 5 <= capture.every_minutes <= 720 or (24 * 60) % capture.every_minutes:
+        raise ConfigError(
+            f"[capture] every_minutes is {capture.every_minutes}; use 5 to 720 minutes that divide a day (e.g. 30)"
+        )
     if config.glue.workers < 2:
         raise ConfigError(f"[glue] workers is {config.glue.workers}; Glue needs at least 2")
     if config.glue.flex and config.glue.worker_type not in ("G.1X", "G.2X"):

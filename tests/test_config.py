@@ -50,6 +50,8 @@ def test_pyspark_is_pinned_to_the_spark_of_the_glue_version() -> None:
         ({"sources": {"playlist_ids": ["spotify:playlist:abc"]}}, "give the bare base-62 id"),
         ({"sources": {"user": [], "playlist_ids": []}}, "selects nothing to extract"),
         ({"glue": {"workers": 1}}, "Glue needs at least 2"),
+        ({"capture": {"every_minutes": 7}}, "every_minutes is 7; use 5 to 720 minutes that divide a day"),
+        ({"capture": {"enabled": "yes"}}, "enabled must be true or false"),
         ({"glue": {"colour": "blue"}}, "unknown key 'colour'"),
         ({"project": "a-project-name-far-too-long-for-s3"}, "S3 allows 63"),
     ],
@@ -71,3 +73,9 @@ def test_a_broken_file_names_itself(tmp_path: Path) -> None:
     broken.write_text(CONFIG_FILE.read_text() + "\n[extract\n")
     with pytest.raises(ConfigError, match="pipeline.toml is not valid TOML"):
         load_config("local", config_file=broken)
+
+
+def test_captures_run_when_enabled_and_recently_played_is_a_source() -> None:
+    assert load_config("local").captures_on
+    assert not load_config("local", overrides={"capture": {"enabled": False}}).captures_on
+    assert not load_config("local", overrides={"sources": {"user": ["saved_tracks"]}}).captures_on
