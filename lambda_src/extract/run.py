@@ -71,17 +71,22 @@ class EventError(ValueError):
 OPERATOR_ERRORS = (SettingsError, CredentialsError, StateError, EventError, RawBucketUnreachable, CaptureNotConfigured)
 
 
-def ingest_date_of(event: Mapping[str, Any], now: datetime) -> date:
-    """The day a run extracts for: the scheduled time of the EventBridge event, or today (UTC) without one."""
+def scheduled_time_of(event: Mapping[str, Any], now: datetime) -> datetime:
+    """The scheduled time of the EventBridge event (UTC), or now without one."""
     scheduled = event.get("time") if isinstance(event, Mapping) else None
     if scheduled is None:
-        return now.astimezone(UTC).date()
+        return now.astimezone(UTC)
     try:
-        return datetime.fromisoformat(str(scheduled)).astimezone(UTC).date()
+        return datetime.fromisoformat(str(scheduled)).astimezone(UTC)
     except ValueError:
         raise EventError(
             f"event field 'time' is {scheduled!r}, not an ISO 8601 time; invoke with the scheduled event or {{}}"
         ) from None
+
+
+def ingest_date_of(event: Mapping[str, Any], now: datetime) -> date:
+    """The day a run extracts for: the scheduled time of the EventBridge event, or today (UTC) without one."""
+    return scheduled_time_of(event, now).date()
 
 
 def needs_user_token(settings: ExtractSettings) -> bool:
@@ -195,20 +200,22 @@ def run_capture(
     """Capture recently played since the cursor (extract.capture) and return the capture's summary; operator
     mistakes give a "failed" summary with one line, as for a daily run."""
     try:
-        return _capture(settings or ExtractSettings.from_environment(), remaining_ms, now)
+        return _capture(settings or ExtractSettings.from_environment(), event, remaining_ms, now)
     except OPERATOR_ERRORS as error:
         log.error("capture not run: %s", error)
         return {"status": STATUS_FAILED, "error": str(error)}
 
 
-def _capture(settings: ExtractSettings, remaining_ms: Callable[[], int], now: Callable[[], datetime]) -> dict[str, Any]:
+def _capture(
+    settings: ExtractSettings, event: Mapping[str, Any], remaining_ms: Callable[[], int], now: Callable[[], datetime]
+) -> dict[str, Any]:
     if Source.RECENTLY_PLAYED not in settings.sources.user:
         raise CaptureNotConfigured(
             "a capture reads recently played, which [sources] user does not select; add recently_played to it "
             "or turn captures off ([capture] enabled = false in config/pipeline.toml) and redeploy"
         )
     started = now()
-    location = new_capture_location(started)
+    location = new_capture_location(scheduled_time_of(event, started))
     bucket = RawBucket(settings.raw_bucket)
     state = load_state(bucket)
     auth_managers = _auth_managers(settings)
