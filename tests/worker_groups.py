@@ -20,6 +20,7 @@ GROUPS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
             "tests/local/test_local_pipeline.py",
             "tests/reliability/test_fault_matrix.py",
             "tests/reliability/test_no_secret_leaks.py",
+            "tests/local/test_play_reconciliation.py",
         ),
     ),
     "spark": (
