@@ -23,8 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as day_time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -83,13 +82,8 @@ def scheduled_event(config: PipelineConfig, day: date) -> dict[str, Any]:
 
 
 def capture_moments(config: PipelineConfig, day: date) -> list[datetime]:
-    """The capture schedule's moments in `day` (UTC): every `[capture] every_minutes` from midnight, none when
-    captures are off."""
-    if not config.captures_on:
-        return []
-    midnight = datetime.combine(day, day_time(), UTC)
-    step = timedelta(minutes=config.capture.every_minutes)
-    return [midnight + step * n for n in range(1, (24 * 60) // config.capture.every_minutes)]
+    """The moments of `day` the capture schedule fires at (`config.capture_times`), none when captures are off."""
+    return [datetime.combine(day, moment, UTC) for moment in config.capture_times] if config.captures_on else []
 
 
 class WarmFunction:

@@ -87,7 +87,7 @@ def test_with_captures_every_play_of_a_busy_day_arrives_exactly_once(days: dict[
 
 def test_captures_add_no_transform_one_per_day(days: dict[date, Day]) -> None:
     result = days[CAPTURED_DAY].result
-    assert len(result.captures) == 24 * 60 // EVERY_MINUTES - 1
+    assert len(result.captures) == 24 * 60 // EVERY_MINUTES
     assert len(result.jobs) == 1, "the captures ride on the daily run's one transform"
     assert result.jobs[0].report["captures"] == len(result.captures)
 
