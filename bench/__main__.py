@@ -1,6 +1,8 @@
 """`make bench`: every benchmark in one run, then `bench/results/latest.json` and `latest.md` (also printed).
 
-    python -m bench [--sizes 10000 200000] [--catalogs 300 3000] [--seed 42]
+    python -m bench [--sizes 10000 200000] [--catalogs 300 3000] [--seed 42] [--only PART]
+
+`--only capture` (or another part) runs that part alone and keeps the other parts' numbers of `latest.json`.
 
 Scratch data lives in `bench/results/tmp/` and is deleted at the end. A part that fails is reported in the
 results (and the exit status is 1), its logs stay in `bench/results/tmp/`, and the other parts still run.
@@ -9,6 +11,7 @@ results (and the exit status is 1), its logs stay in `bench/results/tmp/`, and t
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import shutil
 import sys
@@ -26,6 +29,7 @@ from bench.report import evaluate_targets, render_markdown, write_results
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 WORK_DIR = RESULTS_DIR / "tmp"
 API_MODES = ("extended", "development")
+PARTS = ("extraction", "capture", "end_to_end", "transform")
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -35,6 +39,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--catalogs", type=int, nargs="+", default=[300, 3_000], help="catalog tracks, extraction")
     parser.add_argument("--seed", type=int, default=42, help="seed of the generated runs (default 42)")
+    parser.add_argument("--only", choices=PARTS, help="run one part; the other parts' results stay as they were")
     return parser.parse_args(argv)
 
 
@@ -55,6 +60,7 @@ def _step(results: dict[str, Any], name: str, measure: Callable[[], Any]) -> Non
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
+    from bench.capture import measure_capture
     from bench.end_to_end import measure_end_to_end
     from bench.extraction import measure_extraction
     from bench.transform import benchmark_transform
@@ -65,22 +71,38 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(filename=WORK_DIR / "bench.log", level=logging.INFO, force=True)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     started = time.perf_counter()
-    results: dict[str, Any] = {"started_at": datetime.now(UTC).isoformat(timespec="seconds")}
-    print("Benchmarks (`make bench`): extraction, end to end, transform", flush=True)
-    results["machine"] = describe_machine()
-    _step(
-        results,
-        "extraction",
-        lambda: [asdict(measure_extraction(mode, size)) for size in args.catalogs for mode in API_MODES],
+    previous = RESULTS_DIR / "latest.json"
+    results: dict[str, Any] = (
+        json.loads(previous.read_text(encoding="utf-8")) if args.only and previous.exists() else {}
     )
-    _step(results, "end_to_end", lambda: measure_end_to_end(WORK_DIR))
-    _step(results, "transform", lambda: benchmark_transform(WORK_DIR, args.sizes, args.seed))
+    results.pop("failures", None)
+    if not args.only:
+        results["started_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    parts: dict[str, Callable[[], Any]] = {
+        "extraction": lambda: [asdict(measure_extraction(mode, size)) for size in args.catalogs for mode in API_MODES],
+        "capture": measure_capture,
+        "end_to_end": lambda: measure_end_to_end(WORK_DIR),
+        "transform": lambda: benchmark_transform(WORK_DIR, args.sizes, args.seed),
+    }
+    chosen = [args.only] if args.only else list(PARTS)
+    print(f"Benchmarks (`make bench`): {', '.join(p.replace('_', ' ') for p in chosen)}", flush=True)
+    if args.only:
+        # The header keeps describing the full run; the part run alone says when and under what load.
+        results.setdefault("remeasured", {})[args.only] = {
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "load_average_at_start": load_average(),
+        }
+    else:
+        results["machine"] = describe_machine()
+    for name in chosen:
+        _step(results, name, parts[name])
     if not results.get("failures"):
         shutil.rmtree(WORK_DIR, ignore_errors=True)  # kept after a failure: its logs say what went wrong
 
-    results["duration_seconds"] = time.perf_counter() - started
-    results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    results["machine"]["load_average_at_end"] = load_average()
+    if not args.only:
+        results["duration_seconds"] = time.perf_counter() - started
+        results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        results["machine"]["load_average_at_end"] = load_average()
     results["targets"] = evaluate_targets(results)
     json_path, markdown_path = write_results(results, RESULTS_DIR)
     print()

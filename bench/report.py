@@ -60,6 +60,17 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 f"missed: {', '.join(t for t, n in daily['files_per_partition'].items() if n > 1)} have more",
             )
         )
+    capture = results.get("capture")
+    if capture:
+        targets.append(
+            _target(
+                f"Captures every {capture['every_minutes']} min, a day of {capture['plays']} plays: play gaps",
+                f"{capture['capture_gaps']}",
+                "0",
+                capture["capture_gaps"] == 0,
+                f"missed: {capture['capture_gaps']} gap(s); capture more often",
+            )
+        )
     for run in results.get("extraction", []):
         label = f"Extraction, {run['api_mode']} mode, {run['catalog_size']:,}-track catalog"
         calls_ratio = run["calls"] / run["min_calls"]
@@ -140,6 +151,11 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"Python {machine['python']}, {machine['java']}, Spark {machine['spark']}, DuckDB {machine['duckdb']}. "
         f"Load average (1/5/15 min) at the start {machine['load_average_at_start']}, at the end "
         f"{machine['load_average_at_end']}: a load above the core count means other work shared the cores.",
+        *(
+            f"Measured alone later (`python -m bench --only {part}`): {part.replace('_', ' ')} on {when['at']}, "
+            f"load average at the start {when['load_average_at_start']}."
+            for part, when in sorted(results.get("remeasured", {}).items())
+        ),
         "",
         "## Targets",
         "",
@@ -235,6 +251,52 @@ def render_markdown(results: dict[str, Any]) -> str:
                         f"{(run['seconds'] - run['seconds_without_latency']) / run['ideal_seconds']:.2f}",
                     ]
                     for run in extraction
+                ],
+            ),
+        ]
+    capture = results.get("capture")
+    if capture:
+        lines += [
+            "",
+            "## Captures of recently played",
+            "",
+            f"One day ({capture['day']}, {capture['plays']} plays, {capture['catalog_size']}-track catalog, "
+            f"{capture['api_mode']} mode, {capture['latency_ms']} ms added to every request): a capture every "
+            f"{capture['every_minutes']} minutes on a simulated clock, then the daily run that hands them to its one "
+            f"transform. Without captures the daily read loses {capture['lost_without_captures']} plays of the day "
+            "(reported as a gap). GB-seconds: wall seconds x the function's "
+            f"{capture['lambda_memory_mb']} MB (what Lambda bills, per invocation rounded up to the millisecond).",
+            "",
+            *markdown_table(
+                ["Per day", "Invocations", "API calls", "S3 writes", "Wall time", "GB-seconds", "Play gaps"],
+                [
+                    [
+                        "captures",
+                        f"{capture['captures']}",
+                        f"{capture['capture_calls']}",
+                        f"{capture['capture_s3_writes']}",
+                        f"{capture['capture_seconds']:.2f}s",
+                        f"{capture['capture_gb_seconds']:.2f}",
+                        f"{capture['capture_gaps']}",
+                    ],
+                    [
+                        "daily run",
+                        "1",
+                        f"{capture['daily_calls']}",
+                        f"{capture['daily_s3_writes']}",
+                        f"{capture['daily_seconds']:.2f}s",
+                        f"{capture['daily_gb_seconds']:.2f}",
+                        "",
+                    ],
+                    [
+                        "captures / daily run",
+                        f"{capture['captures']}x",
+                        f"{capture['capture_calls'] / capture['daily_calls']:.2f}x",
+                        f"{capture['capture_s3_writes'] / capture['daily_s3_writes']:.2f}x",
+                        f"{capture['capture_seconds'] / capture['daily_seconds']:.2f}x",
+                        f"{capture['capture_gb_seconds'] / capture['daily_gb_seconds']:.2f}x",
+                        "",
+                    ],
                 ],
             ),
         ]

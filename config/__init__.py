@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import tomllib
 from dataclasses import dataclass, fields
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,12 @@ class ScheduleConfig:
     minute: str
     hour: str
     description: str
+
+
+@dataclass(frozen=True)
+class CaptureConfig:
+    enabled: bool
+    every_minutes: int
 
 
 @dataclass(frozen=True)
@@ -127,6 +134,7 @@ class PipelineConfig:
     region: str | None
     storage: StorageConfig
     schedule: ScheduleConfig
+    capture: CaptureConfig
     extract: ExtractConfig
     sources: SourcesConfig
     secrets: SecretsConfig
@@ -159,6 +167,35 @@ class PipelineConfig:
         return {"minute": self.schedule.minute, "hour": self.schedule.hour}
 
     @property
+    def captures_on(self) -> bool:
+        """Captures run when they are enabled and recently played is a source (nothing else is captured)."""
+        return self.capture.enabled and "recently_played" in self.sources.user
+
+    @property
+    def capture_cron(self) -> dict[str, str]:
+        """The capture schedule as EventBridge cron fields (UTC): every `[capture] every_minutes`, half an interval
+        (at most 30 minutes) away from the daily run's minute, so a capture does not arrive while the daily run runs
+        (the function runs one invocation at a time: it would be throttled, retried later, and alarmed)."""
+        every, offset = self.capture.every_minutes, self._capture_offset_minutes
+        if every <= 60:
+            return {"minute": f"{offset}/{every}", "hour": "*"}
+        return {"minute": str(offset), "hour": f"0/{every // 60}"}
+
+    @property
+    def capture_times(self) -> list[time]:
+        """The times of day (UTC) `capture_cron` fires at: what the local runtime simulates."""
+        every, offset = self.capture.every_minutes, self._capture_offset_minutes
+        if every <= 60:
+            return [time(hour, minute) for hour in range(24) for minute in range(offset, 60, every)]
+        return [time(hour, offset) for hour in range(0, 24, every // 60)]
+
+    @property
+    def _capture_offset_minutes(self) -> int:
+        cycle = min(self.capture.every_minutes, 60)
+        daily_minute = int(self.schedule.minute) if self.schedule.minute.isdigit() else 0
+        return (daily_minute + cycle // 2) % cycle
+
+    @property
     def glue_job_name(self) -> str:
         return f"{self.project}-{self.env}-{self.glue.job_name}"
 
@@ -166,6 +203,7 @@ class PipelineConfig:
 _SECTIONS: dict[str, type] = {
     "storage": StorageConfig,
     "schedule": ScheduleConfig,
+    "capture": CaptureConfig,
     "extract": ExtractConfig,
     "sources": SourcesConfig,
     "secrets": SecretsConfig,
@@ -253,6 +291,15 @@ def _validate(config: PipelineConfig) -> None:
         sources.playlist_ids or sources.artist_ids or sources.album_ids or sources.search_queries
     ):
         raise ConfigError("[sources] selects nothing to extract; list user sources or catalog ids")
+    capture = config.capture
+    every = capture.every_minutes
+    if not (5 <= every <= 60 and 60 % every == 0) and not (
+        60 <= every <= 720 and (24 * 60) % every == 0 and every % 60 == 0
+    ):
+        raise ConfigError(
+            f"[capture] every_minutes is {every}; use minutes that divide an hour (5 to 60, e.g. 30) "
+            "or whole hours that divide a day (120, 180, 240, 360, 480, 720)"
+        )
     if config.glue.workers < 2:
         raise ConfigError(f"[glue] workers is {config.glue.workers}; Glue needs at least 2")
     if config.glue.flex and config.glue.worker_type not in ("G.1X", "G.2X"):

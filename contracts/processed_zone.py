@@ -23,7 +23,12 @@ rule, so that `input == output + quarantined + sum(dropped)`:
      "tables": {"dim_track": {"input": 120, "output": 118, "quarantined": 1,
                               "quarantine_rules": {"duration_ms_positive": 1},
                               "dropped": {"duplicate_key": 1}}, ...},
-     "pages": {"read": 40, "malformed": 0, "quarantine_rules": {}}}
+     "pages": {"read": 40, "malformed": 0, "quarantine_rules": {}},
+     "captures": 12,                                   # captures of recently played the run handed off
+     "play_gaps": {"count": 1, "gaps": [{"source": "...", "gap_from": "...", "gap_to": "...", "detected_by": "..."}]}}
+
+`play_gaps` are the manifest's gaps (contracts/manifest.py `PlayGap`): windows of recently played the API could
+not reach back to, where plays may be lost. They are reported, never silently absorbed.
 """
 
 from __future__ import annotations

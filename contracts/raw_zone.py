@@ -4,11 +4,17 @@ Producer: `lambda_src/extract`. Consumers: `glue_jobs` (reads the files a manife
 and the stacks (the manifest suffix the transform trigger filters on). Pure standard library, so it ships
 unchanged in the Lambda bundle and the Glue job.
 
-Layout (one run of one day):
+Layout (one run of one day, and the captures of recently played between daily runs):
 
     s3://<raw>/spotify/ingest_date=YYYY-MM-DD/run_id=<run_id>/<source>/part-NNNNN.jsonl.gz
     s3://<raw>/spotify/ingest_date=YYYY-MM-DD/run_id=<run_id>/_manifest.json   (written last)
-    s3://<raw>/spotify/_state/extract_state.json                                 (cursors, known ids)
+    s3://<raw>/spotify/captures/capture_date=YYYY-MM-DD/capture_id=<id>/recently_played/part-NNNNN.jsonl.gz
+    s3://<raw>/spotify/captures/capture_date=YYYY-MM-DD/capture_id=<id>/_capture.json   (written last)
+    s3://<raw>/spotify/_state/extract_state.json                                 (cursors, known ids, captures)
+
+A capture's `_capture.json` does not match the transform's manifest rule (`contracts/events.py`): a capture starts
+no transform. The next daily run lists the capture's files in its own manifest (`contracts/manifest.py`), and
+the transform reads them with the run's own files.
 
 Each line of a page file is one API response page, unmodified, wrapped in an envelope:
 
@@ -31,6 +37,8 @@ from datetime import date
 
 RAW_ROOT = "spotify"
 MANIFEST_NAME = "_manifest.json"
+CAPTURE_MANIFEST_NAME = "_capture.json"
+CAPTURES_ROOT = f"{RAW_ROOT}/captures"
 STATE_KEY = f"{RAW_ROOT}/_state/extract_state.json"
 PAGE_FILE_SUFFIX = ".jsonl.gz"
 # Lines per page file before the writer starts the next part; keeps a part a few MB at most.
@@ -71,6 +79,9 @@ class Source:
 
 ENVELOPE_FIELDS = ("source", "entity_id", "request", "status", "fetched_at", "api_mode", "response", "response_text")
 
+_CAPTURE_PREFIX = re.compile(
+    rf"^{CAPTURES_ROOT}/capture_date=(?P<capture_date>\d{{4}}-\d{{2}}-\d{{2}})/capture_id=(?P<capture_id>[^/]+)/"
+)
 _RUN_ID = re.compile(r"^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}$")
 _RUN_PREFIX = re.compile(rf"^{RAW_ROOT}/ingest_date=(?P<ingest_date>\d{{4}}-\d{{2}}-\d{{2}})/run_id=(?P<run_id>[^/]+)/")
 
@@ -111,8 +122,39 @@ class RunLocation:
         return cls(date.fromisoformat(match["ingest_date"]), match["run_id"])
 
 
+@dataclass(frozen=True)
+class CaptureLocation:
+    """Where one capture of recently played lives in the raw bucket (outside every run's prefix)."""
+
+    capture_date: date
+    capture_id: str
+
+    @property
+    def prefix(self) -> str:
+        return f"{CAPTURES_ROOT}/capture_date={self.capture_date.isoformat()}/capture_id={self.capture_id}/"
+
+    @property
+    def manifest_key(self) -> str:
+        return self.prefix + CAPTURE_MANIFEST_NAME
+
+    def page_file_key(self, source: str, part: int) -> str:
+        if source != Source.RECENTLY_PLAYED:
+            raise ValueError(f"a capture holds {Source.RECENTLY_PLAYED} pages only, not {source!r}")
+        return f"{self.prefix}{source}/part-{part:05d}{PAGE_FILE_SUFFIX}"
+
+    @classmethod
+    def from_key(cls, key: str) -> CaptureLocation:
+        """The capture a raw key belongs to; raises ValueError naming the key if it is not in the layout."""
+        match = _CAPTURE_PREFIX.match(key)
+        if not match:
+            raise ValueError(
+                f"{key!r} is not a capture key; expected {CAPTURES_ROOT}/capture_date=YYYY-MM-DD/capture_id=<id>/..."
+            )
+        return cls(date.fromisoformat(match["capture_date"]), match["capture_id"])
+
+
 def new_run_id(started_at_utc: str, random_hex: str) -> str:
-    """`20261124T061503Z-1a2b3c4d`: sortable by start time, unique by the random suffix."""
+    """`20261124T061503Z-1a2b3c4d`: sortable by start time, unique by the random suffix (captures use the same)."""
     run_id = f"{started_at_utc}-{random_hex}"
     if not _RUN_ID.match(run_id):
         raise ValueError(f"run id {run_id!r} does not match YYYYMMDDTHHMMSSZ-<8 hex>")

@@ -1,8 +1,12 @@
 """The local pipeline: every stage on its emulator, wired by real events, one daily run at a time.
 
+    capture schedule, every [capture] every_minutes of the day -> the same handler (one warm process) -> raw captures
     schedule fires -> extraction handler (own process) -> raw bucket (moto) -> manifest event via EventBridge
     -> Glue job script on local Spark (staged) -> processed bucket (moto) -> per-table S3 notification
     -> that table's pipe COPY on the local warehouse (fakesnow) -> merge into the final tables
+
+The clock is simulated: for each capture the fake Spotify answers as of the capture's scheduled moment, then the
+daily run reads as of the end of the day (the fake's day), so a day's captures take seconds, not a day.
 
 `LocalPipeline` is what `make run` drives (local/run.py) and what the end-to-end tests drive, so a test can reach
 the fake Spotify server (faults) and the warehouse (assertions) of the very runtime users run.
@@ -19,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +53,7 @@ class StageTiming:
 @dataclass
 class DayResult:
     day: date
+    captures: list[dict[str, Any]] = field(default_factory=list)  # each capture's summary, in order
     extract: dict[str, Any] = field(default_factory=dict)
     jobs: list[JobRun] = field(default_factory=list)
     loads: list[Any] = field(default_factory=list)
@@ -76,6 +81,43 @@ def scheduled_event(config: PipelineConfig, day: date) -> dict[str, Any]:
     }
 
 
+def capture_moments(config: PipelineConfig, day: date) -> list[datetime]:
+    """The moments of `day` the capture schedule fires at (`config.capture_times`), none when captures are off."""
+    return [datetime.combine(day, moment, UTC) for moment in config.capture_times] if config.captures_on else []
+
+
+class WarmFunction:
+    """The extraction function kept warm between invocations, as Lambda does (`local.lambda_invoke --warm`)."""
+
+    def __init__(self, env: dict[str, str], timeout_seconds: int, log_file: Path) -> None:
+        self._log = log_file.open("a", encoding="utf-8")
+        command = [sys.executable, "-m", "local.lambda_invoke", "--warm", EXTRACT_HANDLER, str(timeout_seconds)]
+        self._process = subprocess.Popen(  # noqa: S603
+            command, env=env, cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, text=True
+        )
+
+    def invoke(self, event: dict[str, Any]) -> dict[str, Any]:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.write(json.dumps(event) + "\n")
+        self._process.stdin.flush()
+        line = self._process.stdout.readline()
+        if not line:
+            raise ExtractFailed(f"the warm extraction process died; see {self._log.name}")
+        return json.loads(line)
+
+    def stop(self) -> None:
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+        self._log.close()
+
+
 class LocalPipeline:
     def __init__(
         self,
@@ -99,6 +141,7 @@ class LocalPipeline:
         self.spotify: Any = None
         self.warehouse: Any = None
         self.events: EventWiring | None = None
+        self._capture_function: WarmFunction | None = None
         self._owns_spark_jobs = spark_jobs is None
         self.spark_jobs = spark_jobs or SparkJobRunner(log_file, state_dir / "tmp")
         self.startup_seconds = 0.0
@@ -164,6 +207,8 @@ class LocalPipeline:
                 for bucket in (self.raw_bucket, self.processed_bucket):
                     self.aws.save_bucket(bucket)
         finally:
+            if self._capture_function is not None:
+                self._capture_function.stop()
             if self._owns_spark_jobs:
                 self.spark_jobs.stop()
             if self.warehouse is not None:
@@ -191,6 +236,13 @@ class LocalPipeline:
     # -- one day ----------------------------------------------------------------------------------------------
     def run_day(self, day: date) -> DayResult:
         result = DayResult(day)
+        moments = capture_moments(self.config, day)
+        if moments:
+            with self._stage(result, "capture") as stage:
+                result.captures = [self.capture(moment) for moment in moments]
+                calls = sum(sum(c.get("calls", {}).values()) for c in result.captures)
+                gaps = sum(len(c.get("gaps", [])) for c in result.captures)
+                stage.detail = f"{len(result.captures)} captures of recently played, {calls} API calls, {gaps} gap(s)"
         self.spotify.set_day(day)
         with self._stage(result, "extract") as stage:
             result.extract = self.invoke_extract(scheduled_event(self.config, day))
@@ -198,6 +250,8 @@ class LocalPipeline:
             stage.detail = (
                 f"{extract.get('status', '?')}, {sum(extract.get('calls', {}).values())} API calls, "
                 f"{len(extract.get('files', []))} raw files, {extract.get('errors_count', 0)} entity errors"
+                + (f", {len(extract.get('captures', []))} captures handed off" if moments else "")
+                + f", {len(extract.get('gaps', []))} play gap(s)"
             )
         with self._stage(result, "transform") as stage:
             result.jobs = self.run_transforms()
@@ -211,16 +265,23 @@ class LocalPipeline:
             stage.detail = f"{len(result.loads)} file(s) through the pipes, {result.rows_loaded} rows"
         return result
 
-    def invoke_extract(self, event: dict[str, Any]) -> dict[str, Any]:
-        """Run the extraction handler in its own process, as Lambda does, with the deployed environment."""
+    def capture(self, moment: datetime) -> dict[str, Any]:
+        """One capture of recently played at `moment` (the capture schedule's event), the fake answering as of it."""
+        from extract.capture import capture_event
+
+        self.spotify.set_moment(moment)
+        if self._capture_function is None:
+            self._capture_function = WarmFunction(
+                self._function_environment(), self.config.extract.lambda_timeout_seconds, self.log_file
+            )
+        outcome = self._capture_function.invoke(capture_event(moment.strftime("%Y-%m-%dT%H:%M:%SZ")))
+        return self._summary(outcome, "capture")
+
+    def _function_environment(self) -> dict[str, str]:
+        """The extraction function's environment as the stack deploys it, pointed at the emulators."""
         from extract.settings import ENV_API_URL, ENV_TOKEN_URL, environment_from_config
 
-        work = self.state_dir / "tmp"
-        work.mkdir(parents=True, exist_ok=True)
-        event_file, result_file = work / "event.json", work / "result.json"
-        event_file.write_text(json.dumps(event), encoding="utf-8")
-        result_file.unlink(missing_ok=True)
-        env = {
+        return {
             **os.environ,
             **self.aws.environment(),
             **environment_from_config(
@@ -237,6 +298,15 @@ class LocalPipeline:
             "POWERTOOLS_TRACE_DISABLED": "true",
             "AWS_LAMBDA_FUNCTION_NAME": f"{self.config.project}-{self.config.env}-extract",
         }
+
+    def invoke_extract(self, event: dict[str, Any]) -> dict[str, Any]:
+        """Run the extraction handler in its own process, as Lambda does, with the deployed environment."""
+        work = self.state_dir / "tmp"
+        work.mkdir(parents=True, exist_ok=True)
+        event_file, result_file = work / "event.json", work / "result.json"
+        event_file.write_text(json.dumps(event), encoding="utf-8")
+        result_file.unlink(missing_ok=True)
+        env = self._function_environment()
         command = [
             sys.executable,
             "-m",
@@ -252,13 +322,15 @@ class LocalPipeline:
             subprocess.run(command, env=env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, check=False)  # noqa: S603
         if not result_file.exists():
             raise ExtractFailed(f"the extraction process died without a result; see {self.log_file}")
-        outcome = json.loads(result_file.read_text(encoding="utf-8"))
+        return self._summary(json.loads(result_file.read_text(encoding="utf-8")), "extraction")
+
+    def _summary(self, outcome: dict[str, Any], what: str) -> dict[str, Any]:
         if not outcome["ok"]:
-            raise ExtractFailed(f"the extraction failed: {outcome['error']} (full log: {self.log_file})")
+            raise ExtractFailed(f"the {what} failed: {outcome['error']} (full log: {self.log_file})")
         summary = outcome["result"]
         # Operator mistakes (a missing secret, a bad setting) end the run cleanly with one line and no manifest.
         if summary.get("status") == "failed":
-            raise ExtractFailed(f"the extraction stopped: {summary.get('error')}")
+            raise ExtractFailed(f"the {what} stopped: {summary.get('error')}")
         return summary
 
     def run_transforms(self) -> list[JobRun]:

@@ -16,9 +16,11 @@ def render_summary(
     for result in results:
         extract = result.extract
         stage_times = "  ".join(f"{s.name} {s.seconds:.1f}s" for s in result.stages)
+        captured = f"{len(result.captures)} captures, " if result.captures else ""
         lines.append(
             f"  {result.day}  run {extract.get('run_id', '?')}  {extract.get('status', '?')}  "
-            f"{extract.get('errors_count', 0)} entity error(s)  |  {stage_times}"
+            f"{extract.get('errors_count', 0)} entity error(s)  {captured}{len(extract.get('gaps', []))} play gap(s)  "
+            f"{len(result.jobs)} transform(s)  |  {stage_times}"
         )
     counts = pipeline.warehouse.counts()
     width = max(len(name) for name in counts) if counts else 10

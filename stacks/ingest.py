@@ -1,6 +1,9 @@
-"""Ingest: the daily schedule, the extraction Lambda, the Spotify secrets and the dead-letter queue.
+"""Ingest: the daily schedule, the capture schedule, the extraction Lambda, the Spotify secrets and the DLQ.
 
-The Lambda runs once a day and never twice at the same time (reserved concurrency 1). A failed invocation is
+The Lambda runs once a day and never twice at the same time (reserved concurrency 1). With `[capture]` on, a second
+schedule invokes the same function with a capture event every few minutes (extract.capture): the same code, role
+and secrets, and, being the same function, never at the same time as the daily run, which shares the state object.
+A capture starts no Glue run: the next daily run hands its pages to the transform. A failed invocation is
 retried by Lambda; an invocation that still fails, or a scheduled event Lambda could not accept, lands in the
 dead-letter queue, which the monitoring stack alarms on. The Lambda may read and write only the raw zone,
 read the two Spotify secrets and write back the user token, whose refresh token Spotify may rotate
@@ -20,6 +23,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from config import PipelineConfig
+from extract.capture import CAPTURE_ACTION
 from extract.settings import environment_from_config
 from stacks.bundling import REPO_ROOT, PythonBundle, folders
 from stacks.dead_letters import dead_letter_queue
@@ -108,9 +112,31 @@ class IngestStack(Stack):
             )
         )
 
+        self.capture_schedule = self._capture_schedule(config) if config.captures_on else None
+
         CfnOutput(self, "ExtractFunctionName", value=self.function.function_name, description="Invoke to run now")
         CfnOutput(self, "SpotifyClientSecretArn", value=self.client_secret.secret_arn, description="Set once")
         CfnOutput(self, "SpotifyUserTokenSecretArn", value=self.user_token_secret.secret_arn, description="Set once")
+
+    def _capture_schedule(self, config: PipelineConfig) -> events.Rule:
+        rule = events.Rule(
+            self,
+            "CaptureSchedule",
+            rule_name=resource_name(config, "capture-recently-played"),
+            description=f"Capture of recently played every {config.capture.every_minutes} minutes",
+            schedule=events.Schedule.cron(**config.capture_cron),
+        )
+        rule.add_target(
+            targets.LambdaFunction(
+                self.function,
+                # The scheduled time names the capture; the function tells a capture from a daily run by `action`.
+                event=events.RuleTargetInput.from_object({"action": CAPTURE_ACTION, "time": events.EventField.time}),
+                dead_letter_queue=self.dead_letter_queue,
+                retry_attempts=ASYNC_RETRY_ATTEMPTS,
+                max_event_age=Duration.hours(2),
+            )
+        )
+        return rule
 
     def _grant_secrets(self) -> None:
         role = self.extract.role

@@ -31,7 +31,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from config import PipelineConfig
-from extract.handler import METRICS_NAMESPACE, SERVICE
+from extract.handler import METRICS_NAMESPACE, PLAY_GAPS, SERVICE
 from stacks.names import kebab_case, resource_name
 from stacks.storage import MODEL_READS_METRICS_ID
 
@@ -45,7 +45,7 @@ ALARM_EVALUATION_PERIODS = 1
 # Metrics the extraction emits (extract.handler.run_metrics). A run that ends early on an operator mistake (an
 # empty secret, a bad setting) returns normally, so only this metric, not Lambda's Errors, shows it.
 EXTRACTION_FAILED = "ExtractionFailed"
-EXTRACTION_COUNTS = ("PagesWritten", "ApiCalls", "ApiCallsAboveMinimum", "EntityErrors", "ExtractionPartial")
+EXTRACTION_COUNTS = ("PagesWritten", "ApiCalls", "ApiCallsAboveMinimum", "EntityErrors", "ExtractionPartial", PLAY_GAPS)
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,13 @@ class MonitoringStack(Stack):
             "ExtractionFailed",
             extraction_metric(EXTRACTION_FAILED, PERIOD),
             "An extraction ended without a run (empty secret, bad setting or state); its log has the one-line reason",
+        )
+        self._alarm(
+            "RecentlyPlayedGaps",
+            extraction_metric(PLAY_GAPS, PERIOD),
+            "A read of recently played could not reach back to its cursor: plays between the two times in the "
+            "manifest's gaps may be lost. Capture more often ([capture] in config/pipeline.toml); the account's "
+            "streaming-history export is the only way back to them",
         )
         self._alarm(
             "ExtractThrottles",

@@ -27,8 +27,13 @@ CoreRows = dict[str, list[tuple]]
 
 
 def daily_config(**extract: Any) -> PipelineConfig:
-    """The local configuration with the test catalog; `extract` overrides settings that change only timing."""
-    return load_config("local", overrides={"local": {"fake_spotify_size": CATALOG_SIZE}, "extract": extract})
+    """The local configuration with the test catalog; `extract` overrides settings that change only timing.
+    Captures are off: the fault matrix compares a bad day's daily reads with these (captures have their own
+    end-to-end proof, tests/local/test_play_reconciliation.py)."""
+    return load_config(
+        "local",
+        overrides={"local": {"fake_spotify_size": CATALOG_SIZE}, "extract": extract, "capture": {"enabled": False}},
+    )
 
 
 def core_rows(pipeline: LocalPipeline) -> CoreRows:

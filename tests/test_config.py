@@ -50,6 +50,8 @@ def test_pyspark_is_pinned_to_the_spark_of_the_glue_version() -> None:
         ({"sources": {"playlist_ids": ["spotify:playlist:abc"]}}, "give the bare base-62 id"),
         ({"sources": {"user": [], "playlist_ids": []}}, "selects nothing to extract"),
         ({"glue": {"workers": 1}}, "Glue needs at least 2"),
+        ({"capture": {"every_minutes": 7}}, "every_minutes is 7; use minutes that divide an hour"),
+        ({"capture": {"enabled": "yes"}}, "enabled must be true or false"),
         ({"glue": {"colour": "blue"}}, "unknown key 'colour'"),
         ({"project": "a-project-name-far-too-long-for-s3"}, "S3 allows 63"),
         ({"monitoring": {"freshness_window_hours": 1}}, "freshness_window_hours is 1; use 2 to 168"),
@@ -73,3 +75,30 @@ def test_a_broken_file_names_itself(tmp_path: Path) -> None:
     broken.write_text(CONFIG_FILE.read_text() + "\n[extract\n")
     with pytest.raises(ConfigError, match="pipeline.toml is not valid TOML"):
         load_config("local", config_file=broken)
+
+
+def test_captures_run_when_enabled_and_recently_played_is_a_source() -> None:
+    assert load_config("local").captures_on
+    assert not load_config("local", overrides={"capture": {"enabled": False}}).captures_on
+    assert not load_config("local", overrides={"sources": {"user": ["saved_tracks"]}}).captures_on
+
+
+@pytest.mark.parametrize(
+    ("every_minutes", "cron", "first_times"),
+    [
+        (30, {"minute": "0/30", "hour": "*"}, ["00:00", "00:30", "01:00"]),
+        (15, {"minute": "7/15", "hour": "*"}, ["00:07", "00:22", "00:37"]),
+        (120, {"minute": "45", "hour": "0/2"}, ["00:45", "02:45", "04:45"]),
+    ],
+)
+def test_captures_fire_half_an_interval_away_from_the_daily_run(
+    every_minutes: int, cron: dict[str, str], first_times: list[str]
+) -> None:
+    # Given the daily run at minute 15 of its hour
+    config = load_config("local", overrides={"capture": {"every_minutes": every_minutes}})
+    assert config.schedule.minute == "15"
+    assert config.capture_cron == cron
+    times = config.capture_times
+    assert [t.strftime("%H:%M") for t in times[:3]] == first_times
+    assert len(times) == 24 * 60 // every_minutes
+    assert "06:15" not in {t.strftime("%H:%M") for t in times}

@@ -18,7 +18,7 @@ from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from contracts.manifest import Manifest
-from contracts.raw_zone import RunLocation, Source
+from contracts.raw_zone import CaptureLocation, RunLocation, Source
 
 from .pages import RawFile, raw_key, read_pages
 from .session import materialize, shuffle_partitions_for
@@ -57,13 +57,15 @@ class RunInput:
         return RunLocation(date.fromisoformat(self.manifest.ingest_date), self.manifest.run_id)
 
     def raw_files(self) -> list[RawFile]:
-        """The files the manifest lists; JobInputError for one outside the run or of an unknown source."""
-        prefix = self.location.prefix
+        """The files the manifest lists; JobInputError for one outside the run and its captures, or of an unknown
+        source."""
+        prefixes = (self.location.prefix, *self._capture_prefixes())
         files = []
         for listed in self.manifest.files:
-            if not listed.key.startswith(prefix):
+            if not listed.key.startswith(prefixes):
                 raise JobInputError(
-                    f"manifest {self.manifest_uri} lists {listed.key}, which is outside its run's prefix {prefix}"
+                    f"manifest {self.manifest_uri} lists {listed.key}, which is outside its run's prefix "
+                    f"{self.location.prefix} and the prefixes of the captures it hands off"
                 )
             if listed.source not in Source.ALL:
                 raise JobInputError(
@@ -83,6 +85,17 @@ class RunInput:
                 )
             )
         return files
+
+    def _capture_prefixes(self) -> list[str]:
+        prefixes = []
+        for capture in self.manifest.captures:
+            try:
+                prefixes.append(CaptureLocation.from_key(capture.manifest_key).prefix)
+            except ValueError as error:
+                raise JobInputError(
+                    f"manifest {self.manifest_uri} hands off a capture outside the layout: {error}"
+                ) from None
+        return prefixes
 
 
 def _all_files(runs: Sequence[RunInput]) -> list[RawFile]:

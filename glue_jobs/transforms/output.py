@@ -12,7 +12,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from pyspark.sql import DataFrame, SparkSession
@@ -196,4 +196,6 @@ def run_report(run: RunInput, counts: OutcomeCounts) -> dict[str, Any]:
             "malformed": counts.total(PAGES_QUARANTINE, QUARANTINED),
             "quarantine_rules": counts.by_reason(PAGES_QUARANTINE, QUARANTINED),
         },
+        "captures": len(run.manifest.captures),
+        "play_gaps": {"count": len(run.manifest.gaps), "gaps": [asdict(gap) for gap in run.manifest.gaps]},
     }

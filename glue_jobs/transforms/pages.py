@@ -19,7 +19,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.types import DateType, StringType, StructField, StructType
 
-from contracts.raw_zone import RAW_ROOT, Source
+from contracts.raw_zone import CAPTURES_ROOT, RAW_ROOT, Source
 
 from .schemas import envelope
 
@@ -50,7 +50,11 @@ RECORD_LISTS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 # A raw key is the tail of the path Spark reports for the file (`file:/...` locally, `s3://bucket/...` in Glue).
-_RAW_KEY = rf"({re.escape(RAW_ROOT)}/ingest_date=[^/]+/run_id=[^/]+/.+)$"
+# A capture's files (handed off by a daily run) sit under the captures prefix instead of a run's.
+_RAW_KEY = (
+    rf"({re.escape(RAW_ROOT)}/(?:ingest_date=[^/]+/run_id=[^/]+"
+    rf"|{re.escape(CAPTURES_ROOT.removeprefix(RAW_ROOT + '/'))}/capture_date=[^/]+/capture_id=[^/]+)/.+)$"
+)
 
 _FILES_SCHEMA = StructType(
     [

@@ -78,10 +78,10 @@ def _objects(node: Any) -> Iterator[dict[str, Any]]:
             stack.extend(v for v in current if isinstance(v, (dict, list)))
 
 
-def newest_play_ms(body: Any) -> int | None:
-    """Unix ms of the newest `played_at` in a recently-played page (the next run's `after` cursor)."""
+def play_times_ms(body: Any) -> list[int]:
+    """Unix ms of every readable `played_at` in a recently-played page, in page order."""
     items = body.get("items") if isinstance(body, dict) else None
-    newest = None
+    times = []
     for item in items or []:
         played_at = item.get("played_at") if isinstance(item, dict) else None
         if not isinstance(played_at, str):
@@ -92,6 +92,16 @@ def newest_play_ms(body: Any) -> int | None:
             continue
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
-        millis = (moment - _EPOCH) // timedelta(milliseconds=1)
-        newest = millis if newest is None else max(newest, millis)
-    return newest
+        times.append((moment - _EPOCH) // timedelta(milliseconds=1))
+    return times
+
+
+def newest_play_ms(body: Any) -> int | None:
+    """Unix ms of the newest `played_at` in a recently-played page (the next run's `after` cursor)."""
+    return max(play_times_ms(body), default=None)
+
+
+def played_at_of_ms(millis: int) -> str:
+    """Unix ms as the API writes `played_at` (`2026-11-24T06:15:03.123Z`)."""
+    moment = _EPOCH + timedelta(milliseconds=millis)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

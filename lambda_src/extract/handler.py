@@ -1,7 +1,9 @@
-"""The extraction Lambda's entry point (`extract.handler.handler`): the daily EventBridge schedule invokes it.
+"""The extraction Lambda's entry point (`extract.handler.handler`): the daily EventBridge schedule invokes it, and
+the capture schedule invokes it with a capture event (extract.capture).
 
-Event in, run summary out; the work is in extract.run. Metrics go to CloudWatch as EMF (namespace below):
-one line each for pages, calls, calls above the minimum, entity errors, and whether the run was partial or failed.
+Event in, summary out; the work is in extract.run. Metrics go to CloudWatch as EMF (namespace below), the same for
+a daily run and a capture (a failed capture alarms like a failed run): one line each for pages, calls, calls above
+the minimum, entity errors, gaps in recently played, and whether the read was partial or failed.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from aws_lambda_powertools.logging.utils import copy_config_to_registered_logger
 from aws_lambda_powertools.metrics import MetricUnit
 
 from contracts.manifest import STATUS_PARTIAL
-from extract.run import STATUS_FAILED, run_extraction
+from extract.capture import is_capture_event
+from extract.run import STATUS_FAILED, run_capture, run_extraction
 
 SERVICE = "spotify-extract"
 METRICS_NAMESPACE = "SpotifyPipeline"
+# Reads of recently played that could not reach back to the cursor (contracts.manifest.PlayGap): plays may be lost.
+PLAY_GAPS = "RecentlyPlayedGaps"
 
 logger = Logger(service=SERVICE)
 metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE)
@@ -29,7 +34,10 @@ copy_config_to_registered_loggers(source_logger=logger, include={"extract"})
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    summary = run_extraction(event or {}, context.get_remaining_time_in_millis)
+    if is_capture_event(event):
+        summary = run_capture(event, context.get_remaining_time_in_millis)
+    else:
+        summary = run_extraction(event or {}, context.get_remaining_time_in_millis)
     for name, value in run_metrics(summary).items():
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
     return summary
@@ -44,4 +52,10 @@ def run_metrics(summary: dict[str, Any]) -> dict[str, float]:
         "ApiCalls": calls,
         "ApiCallsAboveMinimum": max(0, calls - minimum),
         "EntityErrors": summary.get("errors_count", 0),
+        # Gaps this read found itself (a daily manifest also carries its captures' gaps, counted when captured).
+        PLAY_GAPS: sum(1 for gap in summary.get("gaps", []) if gap.get("detected_by") == read_id(summary)),
     }
+
+
+def read_id(summary: dict[str, Any]) -> str | None:
+    return summary.get("capture_id") or summary.get("run_id")

@@ -14,7 +14,7 @@ import threading
 from collections import defaultdict
 
 from contracts.manifest import ManifestFile
-from contracts.raw_zone import PAGES_PER_FILE, RunLocation
+from contracts.raw_zone import PAGES_PER_FILE, CaptureLocation, RunLocation
 from extract.raw_bucket import RawBucket
 from extract.requester import RawPage
 
@@ -29,7 +29,11 @@ def part_bytes(lines: list[str]) -> bytes:
 
 class RawWriter:
     def __init__(
-        self, bucket: RawBucket, location: RunLocation, api_mode: str, pages_per_file: int = PAGES_PER_FILE
+        self,
+        bucket: RawBucket,
+        location: RunLocation | CaptureLocation,
+        api_mode: str,
+        pages_per_file: int = PAGES_PER_FILE,
     ) -> None:
         self._bucket = bucket
         self._location = location

@@ -13,6 +13,10 @@ Order of writes, and why nothing is lost or duplicated downstream:
    details, which replace or upsert. The cursor never moves past data no manifest holds.
 A re-run of the same day gets a new run_id and prefix, and leaves earlier runs untouched. Two runs at the same
 time would race on the state object: the function runs one at a time (reserved concurrency 1 in the stack).
+
+Captures of recently played (`run_capture`, extract.capture) run in the same function between daily runs; a daily
+run hands every capture not yet handed off to its transform, listing their files in its manifest (the order of
+writes that makes this exactly-once is in extract.capture).
 """
 
 from __future__ import annotations
@@ -21,19 +25,28 @@ import logging
 import secrets
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from contracts.manifest import STATUS_COMPLETE, STATUS_PARTIAL, Manifest, PendingWork
+from contracts.manifest import STATUS_COMPLETE, STATUS_PARTIAL, CaptureManifest, Manifest, PendingWork
 from contracts.raw_zone import RunLocation, Source, new_run_id
 from extract import endpoints as ep
 from extract.auth import ClientCredentialsAuth, RefreshTokenAuth, TokenEndpointUnavailable
+from extract.capture import (
+    CaptureNotConfigured,
+    captured_state,
+    enrichment_pending,
+    new_capture_location,
+    reserve,
+    resolve_handoffs,
+    take_captures,
+)
 from extract.credentials import CredentialsError, SecretsManagerTokenCache, read_app_credentials, read_user_token
 from extract.enrichment import ALBUM, ARTIST, EntityRegistry
 from extract.ledger import RunLedger
-from extract.pacing import Pacing
+from extract.pacing import Pacing, RunStopped
 from extract.raw_bucket import RawBucket, RawBucketUnreachable
 from extract.raw_writer import RawWriter
 from extract.reading import PageReader
@@ -55,20 +68,25 @@ class EventError(ValueError):
 
 # Mistakes an operator fixes (a setting, a secret, the state object, the event, where AWS is): the run ends with one
 # line.
-OPERATOR_ERRORS = (SettingsError, CredentialsError, StateError, EventError, RawBucketUnreachable)
+OPERATOR_ERRORS = (SettingsError, CredentialsError, StateError, EventError, RawBucketUnreachable, CaptureNotConfigured)
 
 
-def ingest_date_of(event: Mapping[str, Any], now: datetime) -> date:
-    """The day a run extracts for: the scheduled time of the EventBridge event, or today (UTC) without one."""
+def scheduled_time_of(event: Mapping[str, Any], now: datetime) -> datetime:
+    """The scheduled time of the EventBridge event (UTC), or now without one."""
     scheduled = event.get("time") if isinstance(event, Mapping) else None
     if scheduled is None:
-        return now.astimezone(UTC).date()
+        return now.astimezone(UTC)
     try:
-        return datetime.fromisoformat(str(scheduled)).astimezone(UTC).date()
+        return datetime.fromisoformat(str(scheduled)).astimezone(UTC)
     except ValueError:
         raise EventError(
             f"event field 'time' is {scheduled!r}, not an ISO 8601 time; invoke with the scheduled event or {{}}"
         ) from None
+
+
+def ingest_date_of(event: Mapping[str, Any], now: datetime) -> date:
+    """The day a run extracts for: the scheduled time of the EventBridge event, or today (UTC) without one."""
+    return scheduled_time_of(event, now).date()
 
 
 def needs_user_token(settings: ExtractSettings) -> bool:
@@ -105,24 +123,18 @@ def _run(
     bucket = RawBucket(settings.raw_bucket)
     state = load_state(bucket)
     auth_managers = _auth_managers(settings)
-    pacing = Pacing(
-        remaining_ms,
-        settings.budget_margin_seconds,
-        settings.retry.backoff_base_seconds,
-        settings.retry.backoff_cap_seconds,
-    )
+    pacing = _pacing(settings, remaining_ms)
     _check_tokens(auth_managers, settings, pacing)
+
+    # Phase 1 of the handoff (extract.capture): the captures this run takes, marked with its manifest's key.
+    handoffs = resolve_handoffs(bucket, state.captures)
+    taken = take_captures(bucket, handoffs)
+    if handoffs:
+        save_state(bucket, replace(reserve(state, handoffs, location.manifest_key), updated_by_run=location.run_id))
 
     api_prefix_path = urlsplit(settings.api_url).path
     ledger = RunLedger()
-    requester = Requester(
-        SpotifyTransport(settings.api_url, settings.retry.request_timeout_seconds, auth_managers),
-        settings.retry,
-        pacing,
-        ledger,
-        api_prefix_path,
-        now,
-    )
+    requester = _requester(settings, auth_managers, pacing, ledger, now)
     writer = RawWriter(bucket, location, settings.api_mode)
     registry = EntityRegistry(state.known_artist_ids, state.known_album_ids)
     reader = PageReader(requester, ledger, writer, registry)
@@ -133,6 +145,7 @@ def _run(
         state.recently_played_after,
         has_user_token=ep.USER in auth_managers,
         api_prefix_path=api_prefix_path,
+        read_id=location.run_id,
     )
     log.info(
         "extraction %s for %s: %s mode, %d pending from the last run",
@@ -151,15 +164,18 @@ def _run(
         finished_at=utc_timestamp(now()),
         status=STATUS_PARTIAL if pacing.stopped else STATUS_COMPLETE,
         api_mode=settings.api_mode,
-        files=files,
+        files=sorted([*files, *taken.files], key=lambda f: f.key),
         calls=ledger.calls,
         min_calls=ledger.min_calls,
         cursors={"recently_played_after": sources.recently_played_after} if sources.recently_played_after else {},
-        errors=ledger.errors,
+        errors=[*ledger.errors, *taken.errors],
         fallbacks=ledger.fallbacks,
         pending=pending,
+        captures=taken.refs,
+        gaps=[*taken.gaps, *sources.gaps],
     )
     bucket.put(location.manifest_key, manifest.to_json().encode("utf-8"), content_type="application/json")
+    # Phase 2: the captures taken leave the ledger with the state the manifest's run leaves.
     save_state(
         bucket,
         ExtractState(
@@ -167,11 +183,135 @@ def _run(
             known_artist_ids=registry.known_after_run(ARTIST),
             known_album_ids=registry.known_after_run(ALBUM),
             pending=tuple(dict.fromkeys([*pending, *reader.retry_next_run])),
+            gaps=(*state.gaps, *sources.gaps),
             updated_by_run=location.run_id,
         ),
     )
     _log_outcome(manifest, ledger, pacing)
     return _summary(location, manifest, ledger, pacing)
+
+
+def run_capture(
+    event: Mapping[str, Any],
+    remaining_ms: Callable[[], int],
+    settings: ExtractSettings | None = None,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> dict[str, Any]:
+    """Capture recently played since the cursor (extract.capture) and return the capture's summary; operator
+    mistakes give a "failed" summary with one line, as for a daily run."""
+    try:
+        return _capture(settings or ExtractSettings.from_environment(), event, remaining_ms, now)
+    except OPERATOR_ERRORS as error:
+        log.error("capture not run: %s", error)
+        return {"status": STATUS_FAILED, "error": str(error)}
+
+
+def _capture(
+    settings: ExtractSettings, event: Mapping[str, Any], remaining_ms: Callable[[], int], now: Callable[[], datetime]
+) -> dict[str, Any]:
+    if Source.RECENTLY_PLAYED not in settings.sources.user:
+        raise CaptureNotConfigured(
+            "a capture reads recently played, which [sources] user does not select; add recently_played to it "
+            "or turn captures off ([capture] enabled = false in config/pipeline.toml) and redeploy"
+        )
+    started = now()
+    location = new_capture_location(scheduled_time_of(event, started))
+    bucket = RawBucket(settings.raw_bucket)
+    state = load_state(bucket)
+    auth_managers = _auth_managers(settings)
+    pacing = _pacing(settings, remaining_ms)
+    _check_tokens({ep.USER: auth_managers[ep.USER]}, settings, pacing)
+    ledger = RunLedger()
+    writer = RawWriter(bucket, location, settings.api_mode)
+    registry = EntityRegistry(state.known_artist_ids, state.known_album_ids)
+    reader = PageReader(_requester(settings, auth_managers, pacing, ledger, now), ledger, writer, registry)
+    sources = SourceTasks(
+        reader,
+        settings.api_mode,
+        settings.sources,
+        state.recently_played_after,
+        has_user_token=True,
+        api_prefix_path=urlsplit(settings.api_url).path,
+        read_id=location.capture_id,
+    )
+    try:
+        sources.recently_played().work()
+    except RunStopped as stopped:
+        # Nothing is kept: no manifest, no state; the next capture (or the daily run) reads the same plays again.
+        log.warning("capture %s stopped (%s); the next read starts from the same cursor", location.capture_id, stopped)
+        return {"capture_id": location.capture_id, "status": STATUS_PARTIAL, "stop_reason": pacing.stop_reason}
+    files = writer.close()
+    manifest = CaptureManifest(
+        capture_id=location.capture_id,
+        capture_date=location.capture_date.isoformat(),
+        started_at=utc_timestamp(started),
+        finished_at=utc_timestamp(now()),
+        api_mode=settings.api_mode,
+        files=files,
+        calls=ledger.calls,
+        min_calls=ledger.min_calls,
+        cursors={"recently_played_after": sources.recently_played_after} if sources.recently_played_after else {},
+        errors=ledger.errors,
+        gaps=sources.gaps,
+    )
+    bucket.put(location.manifest_key, manifest.to_json().encode("utf-8"), content_type="application/json")
+    enrich = settings.sources.enrich
+    pending = enrichment_pending(
+        state, frozenset(registry.claim(ARTIST, (), enrich)), frozenset(registry.claim(ALBUM, (), enrich))
+    )
+    save_state(bucket, captured_state(state, location, sources.recently_played_after, sources.gaps, pending))
+    log.info(
+        "capture %s: %d page(s), %d API call(s), %d gap(s), cursor %s",
+        location.capture_id,
+        manifest_pages(manifest),
+        sum(ledger.calls.values()),
+        len(sources.gaps),
+        sources.recently_played_after,
+    )
+    return {
+        "capture_id": location.capture_id,
+        "capture_date": manifest.capture_date,
+        "status": STATUS_COMPLETE,
+        "manifest_key": location.manifest_key,
+        "files": [f.key for f in files],
+        "pages": manifest_pages(manifest),
+        "calls": manifest.calls,
+        "min_calls": manifest.min_calls,
+        "cursors": manifest.cursors,
+        "errors": [asdict(e) for e in manifest.errors],
+        "errors_count": len(manifest.errors),
+        "gaps": [asdict(g) for g in manifest.gaps],
+    }
+
+
+def manifest_pages(manifest: Manifest | CaptureManifest) -> int:
+    return sum(f.lines for f in manifest.files)
+
+
+def _pacing(settings: ExtractSettings, remaining_ms: Callable[[], int]) -> Pacing:
+    return Pacing(
+        remaining_ms,
+        settings.budget_margin_seconds,
+        settings.retry.backoff_base_seconds,
+        settings.retry.backoff_cap_seconds,
+    )
+
+
+def _requester(
+    settings: ExtractSettings,
+    auth_managers: Mapping[str, Any],
+    pacing: Pacing,
+    ledger: RunLedger,
+    now: Callable[[], datetime],
+) -> Requester:
+    return Requester(
+        SpotifyTransport(settings.api_url, settings.retry.request_timeout_seconds, auth_managers),
+        settings.retry,
+        pacing,
+        ledger,
+        urlsplit(settings.api_url).path,
+        now,
+    )
 
 
 def _auth_managers(settings: ExtractSettings) -> dict[str, Any]:
@@ -268,6 +408,8 @@ def _summary(location: RunLocation, manifest: Manifest, ledger: RunLedger, pacin
         "cursors": manifest.cursors,
         "errors": [asdict(e) for e in manifest.errors],
         "errors_count": len(manifest.errors),
+        "captures": [c.capture_id for c in manifest.captures],
+        "gaps": [asdict(g) for g in manifest.gaps],
         "fallbacks": [asdict(f) for f in manifest.fallbacks],
         "pending": [asdict(p) for p in manifest.pending],
         "skipped": ledger.skipped,

@@ -2,7 +2,9 @@
 to (extract.playlists, extract.details), and the work a previous run left pending.
 
 User lists (top items, saved tracks, the user's playlists) are read to their end by offset; recently played
-uses its cursors from the `after` cursor the last run left, which moves on only when the read completes.
+uses its cursors from the `after` cursor the last run (or capture) left, which moves on only when the read
+completes. The API keeps only the latest 50 plays: a read whose first page is full and whose oldest play is newer
+than the cursor could not reach back to it, and is recorded as a gap (`contracts.manifest.PlayGap`).
 A search's `entity_id` is "<type>:<query>" (one search type a request).
 """
 
@@ -10,11 +12,11 @@ from __future__ import annotations
 
 import logging
 
-from contracts.manifest import PendingWork
+from contracts.manifest import PendingWork, PlayGap
 from contracts.raw_zone import Source
 from extract import endpoints as ep
 from extract.details import DetailTasks
-from extract.entities import newest_play_ms
+from extract.entities import play_times_ms, played_at_of_ms
 from extract.playlists import PlaylistTasks
 from extract.reading import PageReader
 from extract.requester import ApiRequest, RequestFailed
@@ -33,6 +35,7 @@ class SourceTasks:
         recently_played_after: str | None,
         has_user_token: bool,
         api_prefix_path: str,
+        read_id: str = "",
     ) -> None:
         self.reader = reader
         self.api_mode = api_mode
@@ -41,6 +44,8 @@ class SourceTasks:
         self.details = DetailTasks(reader, api_mode, api_prefix_path)
         # Advanced only when the recently played task completes: an interrupted read is read again next run.
         self.recently_played_after = recently_played_after
+        self.read_id = read_id  # the run or capture id a gap is recorded against
+        self.gaps: list[PlayGap] = []
 
     # -- what a run does --------------------------------------------------------------------------------------
     def planned(self) -> list[Task]:
@@ -106,6 +111,8 @@ class SourceTasks:
                 ),
             )
             newest = int(after) if after else None
+            oldest: int | None = None
+            first_page_full = False
             followed: set[str] = set()
             while True:
                 # Cursor paging has no total: each page read is a page needed.
@@ -119,9 +126,12 @@ class SourceTasks:
                 body = page.response
                 if not isinstance(body, dict):
                     return []  # malformed (kept and recorded); the cursor stays
-                page_newest = newest_play_ms(body)
-                if page_newest is not None:
-                    newest = page_newest if newest is None else max(newest, page_newest)
+                times = play_times_ms(body)
+                if not followed:
+                    first_page_full = len(body.get("items") or []) >= ep.RECENTLY_PLAYED.max_limit
+                if times:
+                    newest = max(times) if newest is None else max(newest, *times)
+                    oldest = min(times) if oldest is None else min(oldest, *times)
                 next_url = body.get("next")
                 if not body.get("items") or not next_url or next_url in followed:
                     break
@@ -129,11 +139,28 @@ class SourceTasks:
                 request = ApiRequest(
                     Source.RECENTLY_PLAYED, None, ep.RECENTLY_PLAYED, ep.USER, lambda sp, b=body: sp.next(b)
                 )
+            if first_page_full and oldest is not None and (after is None or oldest > int(after)):
+                self._record_gap(after, oldest)
             if newest is not None:
                 self.recently_played_after = str(newest)
             return []
 
         return Task(Source.RECENTLY_PLAYED, None, work)
+
+    def _record_gap(self, after: str | None, oldest_ms: int) -> None:
+        gap = PlayGap(
+            source=Source.RECENTLY_PLAYED,
+            gap_from=played_at_of_ms(int(after)) if after else None,
+            gap_to=played_at_of_ms(oldest_ms),
+            detected_by=self.read_id,
+        )
+        self.gaps.append(gap)
+        log.warning(
+            "recently played: the API's 50-play window did not reach back to the cursor; plays after %s and "
+            "before %s may be lost (capture more often: [capture] in config/pipeline.toml)",
+            gap.gap_from or "the first read",
+            gap.gap_to,
+        )
 
     def top_items(self, source: str, time_range: str) -> Task:
         endpoint = ep.TOP_TRACKS if source == Source.TOP_TRACKS else ep.TOP_ARTISTS

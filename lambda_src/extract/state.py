@@ -3,25 +3,41 @@
     {"state_version": 1, "updated_by_run": "<run id>",
      "recently_played_after": "1764...",          # Unix ms of the newest play read so far, or null
      "known_artist_ids": [...], "known_album_ids": [...],   # details fetched once, not again
-     "pending": [{"source": "...", "entity_id": "..."}]}    # work a partial run left, done first next run
+     "pending": [{"source": "...", "entity_id": "..."}],    # work a partial run left, done first next run
+     "captures": [{"capture_id": "...", "manifest_key": "...", "taken_by": null}],  # not yet handed off
+     "gaps": [{"source": "recently_played", "gap_from": "...", "gap_to": "...", "detected_by": "..."}]}
 
-The object is private to the extraction (the manifest is the contract downstream).
+`captures` is the handoff ledger between the captures of recently played and the daily run (extract.capture):
+a capture adds itself once its `_capture.json` is written; a daily run marks the captures it takes with its own
+manifest's key (`taken_by`) before it writes that manifest, and drops them after. `gaps` keeps the latest
+`GAPS_KEPT` gaps for the operator (every gap is also in a manifest). The object is private to the extraction
+(the manifest is the contract downstream).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
-from contracts.manifest import PendingWork
+from contracts.manifest import PendingWork, PlayGap
 from contracts.raw_zone import STATE_KEY, Source
 from extract.raw_bucket import RawBucket
 
 STATE_VERSION = 1
+GAPS_KEPT = 100
 
 
 class StateError(ValueError):
     """The state object is unreadable; the message names it and how to recover."""
+
+
+@dataclass(frozen=True)
+class CaptureHandoff:
+    """A capture written and not yet handed off; `taken_by`: the manifest key of the daily run taking it."""
+
+    capture_id: str
+    manifest_key: str
+    taken_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -30,6 +46,8 @@ class ExtractState:
     known_artist_ids: frozenset[str] = frozenset()
     known_album_ids: frozenset[str] = frozenset()
     pending: tuple[PendingWork, ...] = ()
+    captures: tuple[CaptureHandoff, ...] = ()
+    gaps: tuple[PlayGap, ...] = ()
     updated_by_run: str | None = field(default=None, compare=False)
 
     def to_json(self) -> str:
@@ -41,13 +59,18 @@ class ExtractState:
                 "known_artist_ids": sorted(self.known_artist_ids),
                 "known_album_ids": sorted(self.known_album_ids),
                 "pending": [{"source": p.source, "entity_id": p.entity_id} for p in self.pending],
+                "captures": [asdict(c) for c in self.captures],
+                "gaps": [asdict(g) for g in self.gaps[-GAPS_KEPT:]],
             },
             indent=1,
         )
 
     @classmethod
     def from_json(cls, text: str, where: str = STATE_KEY) -> ExtractState:
-        recovery = "fix it, or delete it to start afresh (known ids are fetched again; nothing downstream duplicates)"
+        recovery = (
+            "fix it, or delete it to start afresh (known ids are fetched again; nothing downstream duplicates; "
+            "captures not yet handed off stay under spotify/captures/ and need a backfill)"
+        )
         try:
             raw = json.loads(text)
         except json.JSONDecodeError as error:
@@ -62,6 +85,8 @@ class ExtractState:
                 known_artist_ids=frozenset(str(i) for i in raw["known_artist_ids"]),
                 known_album_ids=frozenset(str(i) for i in raw["known_album_ids"]),
                 pending=pending,
+                captures=tuple(CaptureHandoff(**c) for c in raw.get("captures", [])),
+                gaps=tuple(PlayGap(**g) for g in raw.get("gaps", [])),
                 updated_by_run=raw.get("updated_by_run"),
             )
         except (KeyError, TypeError, AttributeError) as error:

@@ -3,7 +3,9 @@
 Everything is a pure function of (catalog seed, size, day):
 - plays: each day has its own number of plays (weekdays fewer, Friday to Sunday often more than 50, so the API's
   50-play window loses some), spread over the day, drawn from the user's lasting favourites, the songs of the
-  week and the odd random track; some plays have no context;
+  week and the odd random track; some plays have no context. The API answers recently played as of a moment
+  (`recent_plays_as_of`): a read at 10:30 sees the latest 50 plays up to 10:30, and the window slides through the
+  day as in the real API;
 - playlists and saved tracks: from `EPOCH` on, every day adds (and sometimes removes) tracks in the playlists
   that change and saves a few tracks; a changed playlist gets a new `snapshot_id`; before `EPOCH` the catalog
   is as built (entries added after the day are hidden);
@@ -17,7 +19,7 @@ import base64
 import hashlib
 import random
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from local.fake_spotify.catalog import Catalog, EntryKind, Playlist, PlaylistEntry
@@ -54,7 +56,7 @@ class PlaylistState:
 @dataclass(frozen=True)
 class DayState:
     day: date
-    as_of: datetime  # the end of the day: the moment the API answers from
+    as_of: datetime  # the moment the API answers from: the end of the day, or a moment in it (`at_moment`)
     plays: tuple[Play, ...]  # all plays of the day, oldest first
     recent_plays: tuple[Play, ...]  # the latest 50 plays up to `as_of`, newest first: all the API ever returns
     playlists: dict[str, PlaylistState]
@@ -63,15 +65,35 @@ class DayState:
     top_artists: dict[str, tuple[str, ...]]
 
 
-def compute_day_state(catalog: Catalog, day: date) -> DayState:
-    as_of = datetime.combine(day, time(23, 59, 59, 999_000), UTC)
-    plays_by_day = {d: plays_on(catalog, d) for d in (day - timedelta(days=n) for n in range(28))}
+def end_of_day(day: date) -> datetime:
+    """The last moment of `day` (UTC) the API answers from: a daily run sees that day's plays in full."""
+    return datetime.combine(day, time(23, 59, 59, 999_000), UTC)
+
+
+def recent_plays_as_of(catalog: Catalog, moment: datetime) -> tuple[Play, ...]:
+    """The latest 50 plays up to and including `moment`, newest first: all the API returns at that moment."""
     recent: list[Play] = []
-    back = day
+    back = moment.astimezone(UTC).date()
     while len(recent) < RECENTLY_PLAYED_WINDOW:
-        day_plays = plays_by_day.get(back) or plays_on(catalog, back)
-        recent.extend(reversed(day_plays))
+        recent.extend(p for p in reversed(plays_on(catalog, back)) if p.played_at <= moment)
         back -= timedelta(days=1)
+    return tuple(recent[:RECENTLY_PLAYED_WINDOW])
+
+
+def plays_between(catalog: Catalog, first_day: date, moment: datetime) -> tuple[Play, ...]:
+    """Every play the fake generated from the start of `first_day` up to `moment`, oldest first: the ground truth
+    a reconciliation compares the warehouse with."""
+    plays: list[Play] = []
+    day = first_day
+    while day <= moment.astimezone(UTC).date():
+        plays.extend(p for p in plays_on(catalog, day) if p.played_at <= moment)
+        day += timedelta(days=1)
+    return tuple(plays)
+
+
+def compute_day_state(catalog: Catalog, day: date) -> DayState:
+    as_of = end_of_day(day)
+    plays_by_day = {d: plays_on(catalog, d) for d in (day - timedelta(days=n) for n in range(28))}
     playlists, saved = _library_on(catalog, day, as_of)
     top_tracks = {
         "short_term": _rank(Counter(p.track_id for plays in plays_by_day.values() for p in plays)),
@@ -85,12 +107,20 @@ def compute_day_state(catalog: Catalog, day: date) -> DayState:
         day=day,
         as_of=as_of,
         plays=plays_by_day[day],
-        recent_plays=tuple(recent[:RECENTLY_PLAYED_WINDOW]),
+        recent_plays=recent_plays_as_of(catalog, as_of),
         playlists=playlists,
         saved_tracks=tuple(sorted(saved.items(), key=lambda s: (s[1], s[0]), reverse=True)),
         top_tracks={r: ranked[:track_cap] for r, ranked in top_tracks.items()},
         top_artists={r: _rank_artists(catalog, ranked)[:artist_cap] for r, ranked in top_tracks.items()},
     )
+
+
+def at_moment(state: DayState, catalog: Catalog, moment: datetime) -> DayState:
+    """The day's state as the API answers at `moment` of that day: the recently-played window up to `moment`.
+    (Playlists, saved tracks and top lists move once a day, as of its end.)"""
+    if moment.astimezone(UTC).date() != state.day:
+        raise ValueError(f"moment {moment.isoformat()} is not on {state.day}; move the catalog to its day first")
+    return replace(state, as_of=moment, recent_plays=recent_plays_as_of(catalog, moment))
 
 
 def plays_on(catalog: Catalog, day: date) -> tuple[Play, ...]:

@@ -17,12 +17,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from local.fake_spotify import names
-from local.fake_spotify.activity import DayState, Play, PlaylistState
+from local.fake_spotify.activity import DayState, Play, PlaylistState, at_moment
 from local.fake_spotify.auth import APP, AccessToken, AuthProblem, TokenService
 from local.fake_spotify.catalog import Catalog, Relation
 from local.fake_spotify.fields import FieldsError, apply_fields, parse_fields
@@ -132,6 +132,9 @@ class SpotifyApi:
 
     def set_day(self, day: date) -> None:
         self._state = self.catalog.state_on(day)
+
+    def set_moment(self, moment: datetime) -> None:
+        self._state = at_moment(self.catalog.state_on(moment.astimezone(UTC).date()), self.catalog, moment)
 
     # -- dispatch ---------------------------------------------------------------------------------------------
     def handle(self, method: str, path: str, query: dict[str, str], authorization: str | None) -> ApiResponse:

@@ -66,6 +66,7 @@ class FakeSpotify:
         self.catalog = Catalog(seed=seed, size=size)
         self.mode = mode
         self.day = day or datetime.now(UTC).date()
+        self.moment: datetime | None = None  # None: the API answers as of the end of `day`
         self.latency_ms = latency_ms
         self.faults = FaultPlan()
         self.tokens = TokenService(seed, token_ttl_seconds, rotate_refresh_token, user_scope)
@@ -88,6 +89,8 @@ class FakeSpotify:
         httpd.fake = self
         self._httpd = httpd
         self._api = SpotifyApi(self.catalog, self.mode, self.tokens, self.api_url.rstrip("/"), self.day)
+        if self.moment is not None:
+            self._api.set_moment(self.moment)
         # A short poll interval: stop() returns within it (tests start and stop many servers).
         self._thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), name="fake-spotify", daemon=True)
         self._thread.start()
@@ -143,10 +146,19 @@ class FakeSpotify:
 
     # -- state ---------------------------------------------------------------------------------------------
     def set_day(self, day: date) -> None:
-        """The catalog moves to `day`: its plays, playlist changes, saved tracks and top lists."""
-        self.day = day
+        """The catalog moves to `day`: its plays, playlist changes, saved tracks and top lists, as of its end."""
+        self.day, self.moment = day, None
         if self._api is not None:
             self._api.set_day(day)
+
+    def set_moment(self, moment: datetime) -> None:
+        """The API answers as of `moment` (UTC): recently played holds the latest 50 plays up to it, so a read at
+        10:30 sees the plays up to 10:30; the rest of the catalog is its day's. A simulated clock: no waiting."""
+        if moment.tzinfo is None:
+            raise ValueError(f"moment {moment.isoformat()} needs a time zone (UTC)")
+        self.day, self.moment = moment.astimezone(UTC).date(), moment
+        if self._api is not None:
+            self._api.set_moment(moment)
 
     @property
     def requests(self) -> list[LoggedRequest]:

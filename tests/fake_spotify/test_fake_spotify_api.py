@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -119,6 +119,39 @@ def test_a_day_with_more_than_50_plays_loses_the_oldest_ones_for_a_daily_run() -
         assert len(body["items"]) == 50
         assert body["next"] is None
         assert ms(body["items"][-1]["played_at"]) == int(plays[-50].played_at.timestamp() * 1000)
+
+
+def test_a_read_at_a_moment_sees_the_plays_up_to_that_moment_and_the_window_slides() -> None:
+    # Given a Saturday with more than 50 plays
+    saturday = DAY + timedelta(days=4)
+    with FakeSpotify(seed=42, size=300, day=saturday) as fake:
+        plays = fake.catalog.state_on(saturday).plays
+        assert len(plays) > 50
+        token = user_token(fake)
+        seen: list[list[int]] = []
+        # When the API is read at 10:30 and again at 16:00 of that day
+        for hour, minute in ((10, 30), (16, 0)):
+            moment = datetime.combine(saturday, datetime.min.time(), UTC).replace(hour=hour, minute=minute)
+            fake.set_moment(moment)
+            body = api_get(fake, "/me/player/recently-played", token, limit="50").json()
+            returned = [ms(item["played_at"]) for item in body["items"]]
+            # Then each read holds exactly the latest 50 plays up to its moment, none later
+            history = [p for d in range(2) for p in fake.catalog.state_on(saturday - timedelta(days=d)).plays]
+            expected = sorted((p for p in history if p.played_at <= moment), key=lambda p: p.played_at)[-50:]
+            assert returned == [int(p.played_at.timestamp() * 1000) for p in reversed(expected)]
+            seen.append(returned)
+        # and the window has slid: the later read no longer holds the earlier read's oldest plays
+        assert seen[1][0] > seen[0][0]
+        assert min(seen[1]) > min(seen[0])
+        # and moving to a day again answers as of its end
+        fake.set_day(saturday)
+        body = api_get(fake, "/me/player/recently-played", token, limit="50").json()
+        assert ms(body["items"][0]["played_at"]) == int(plays[-1].played_at.timestamp() * 1000)
+
+
+def test_a_moment_without_a_time_zone_is_refused() -> None:
+    with pytest.raises(ValueError, match="time zone"):
+        FakeSpotify(day=DAY).set_moment(datetime(2026, 11, 24, 10, 30))
 
 
 def test_an_empty_recently_played_page_has_null_cursors(development_server: FakeSpotify) -> None:

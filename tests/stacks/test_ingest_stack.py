@@ -8,6 +8,7 @@ import pytest
 from aws_cdk.assertions import Match, Template
 from stack_templates import Synthesized, arn_of, as_list, logical_id_of, only, producer_value, ref, statements
 
+from extract.capture import CAPTURE_ACTION, capture_event, is_capture_event
 from extract.settings import (
     ENV_CLIENT_SECRET_ID,
     ENV_RAW_BUCKET,
@@ -95,6 +96,43 @@ def test_the_schedule_invokes_the_lambda_daily_at_the_configured_time(wired: Syn
             ],
         },
     )
+
+
+def test_the_capture_schedule_invokes_the_same_function_with_a_capture_event(wired: Synthesized) -> None:
+    ingest_stack = wired.pipeline.ingest
+    template = wired.template(ingest_stack)
+    cron = wired.config.capture_cron
+    template.has_resource_properties(
+        "AWS::Events::Rule",
+        {
+            "Name": "spotify-pipeline-dev-capture-recently-played",
+            "ScheduleExpression": f"cron({cron['minute']} {cron['hour']} * * ? *)",
+            "State": "ENABLED",
+            "Targets": [
+                Match.object_like(
+                    {
+                        "Arn": arn_of(ingest_stack.function),
+                        "DeadLetterConfig": {"Arn": arn_of(ingest_stack.dead_letter_queue)},
+                        "RetryPolicy": Match.object_like({"MaximumRetryAttempts": 2}),
+                        "InputTransformer": {
+                            "InputPathsMap": {"time": "$.time"},
+                            "InputTemplate": f'{{"action":"{CAPTURE_ACTION}","time":<time>}}',
+                        },
+                    }
+                )
+            ],
+        },
+    )
+    # The daily schedule and the capture schedule; a capture adds no Glue trigger (the transform stack has the one
+    # manifest rule) and no second function: one function, so captures and the daily run never overlap.
+    assert len(template.find_resources("AWS::Events::Rule")) == 2
+    assert len(template.find_resources("AWS::Lambda::Function")) == 1
+    assert cron == {"minute": "0/30", "hour": "*"}  # every 30 minutes, 15 minutes away from the daily 06:15
+
+
+def test_the_capture_event_the_stack_sends_is_one_the_function_runs_as_a_capture() -> None:
+    event = json.loads(f'{{"action":"{CAPTURE_ACTION}","time":"2026-11-28T10:30:00Z"}}')
+    assert is_capture_event(event) and event == capture_event("2026-11-28T10:30:00Z")
 
 
 def test_a_failed_invocation_is_retried_then_parked_in_the_dead_letter_queue(wired: Synthesized) -> None:

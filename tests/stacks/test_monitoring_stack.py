@@ -40,6 +40,7 @@ def test_every_failure_of_the_pipeline_has_an_alarm(wired: Synthesized) -> None:
         "no-complete-extraction",
         "no-snowpipe-load",
         "no-successful-transform",
+        "recently-played-gaps",
         "snowpipe-errors",
         "transform-trigger-dead-letters",
     ]
@@ -47,8 +48,9 @@ def test_every_failure_of_the_pipeline_has_an_alarm(wired: Synthesized) -> None:
 
 def test_without_snowflake_there_is_no_snowpipe_alarm(aws_only: Synthesized) -> None:
     names = alarms_by_name(aws_only)
-    # The eight AWS-side alarms (six failure, two freshness); both Snowpipe ones need the wiring.
-    assert len(names) == 8
+    # The nine AWS-side alarms (six failure, two freshness, one for gaps in the play history); both Snowpipe ones
+    # need the wiring.
+    assert len(names) == 9
     assert "spotify-pipeline-prod-snowpipe-errors" not in names
     assert "spotify-pipeline-prod-no-snowpipe-load" not in names
 
@@ -85,6 +87,15 @@ def test_a_run_that_ends_on_an_operator_mistake_is_alarmed_through_the_extractio
     # The metric is one the extraction really emits for a failed run.
     assert run_metrics({"status": STATUS_FAILED})[alarm["MetricName"]] == 1
     assert alarm["MetricName"] == EXTRACTION_FAILED
+
+
+def test_a_gap_in_recently_played_is_alarmed_through_the_metric_a_read_with_a_gap_emits(wired: Synthesized) -> None:
+    alarm = alarms_by_name(wired)["spotify-pipeline-dev-recently-played-gaps"]
+    assert (alarm["Namespace"], alarm["Dimensions"]) == (METRICS_NAMESPACE, [{"Name": "service", "Value": SERVICE}])
+    assert (alarm["Threshold"], alarm["Statistic"]) == (1, "Sum")
+    capture_with_a_gap = {"status": "complete", "capture_id": "c1", "gaps": [{"detected_by": "c1"}]}
+    assert run_metrics(capture_with_a_gap)[alarm["MetricName"]] == 1
+    assert run_metrics({"status": "complete", "run_id": "r1", "gaps": []})[alarm["MetricName"]] == 0
 
 
 def test_the_dashboard_charts_only_metrics_the_extraction_emits() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from transform_fixtures import API, RawRun, artist, paging
 
-from contracts.manifest import Manifest
+from contracts.manifest import CaptureRef, Manifest, ManifestFile
 from transforms.inputs import JobInputError, RunInput, read_verified_pages
 
 MANIFEST_KEY = "spotify/ingest_date=2026-11-24/run_id=20261124T061500Z-0a1b2c3d/_manifest.json"
@@ -101,6 +101,18 @@ def test_a_listed_file_outside_its_run_or_of_an_unknown_source_is_refused(raw_ru
         replace(run, manifest=replace(run.manifest, files=[elsewhere])).raw_files()
     with pytest.raises(JobInputError, match="unknown source 'podcasts'"):
         replace(run, manifest=replace(run.manifest, files=[unknown])).raw_files()
+
+
+def test_files_of_the_captures_a_run_hands_off_are_read_with_its_own_and_no_other_capture_s():
+    capture_prefix = "spotify/captures/capture_date=2026-11-23/capture_id=20261123T103000Z-00aa11bb/"
+    listed = ManifestFile(capture_prefix + "recently_played/part-00000.jsonl.gz", "recently_played", 1, 10, "0" * 64)
+    handed_off = CaptureRef("20261123T103000Z-00aa11bb", capture_prefix + "_capture.json")
+    run = RunInput.locate(f"/stage/raw/{MANIFEST_KEY}", _manifest(files=[listed], captures=[handed_off]))
+
+    assert [f.uri for f in run.raw_files()] == ["/stage/raw/" + listed.key]
+    not_handed_off = replace(run, manifest=replace(run.manifest, captures=[]))
+    with pytest.raises(JobInputError, match="and the prefixes of the captures it hands off"):
+        not_handed_off.raw_files()
 
 
 def test_the_same_run_twice_in_one_job_is_refused(spark, raw_run):

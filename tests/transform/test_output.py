@@ -78,3 +78,33 @@ def test_a_dataset_without_rows_removes_what_an_earlier_attempt_wrote(spark, tmp
     write_dataset(spark.createDataFrame([], "n int"), str(stale), rows=0, per_file=10, order=("n",))
 
     assert not stale.exists()
+
+
+def test_the_run_report_counts_the_gaps_and_captures_its_manifest_carries():
+    from contracts.manifest import CaptureRef, Manifest, PlayGap
+    from transforms.inputs import RunInput
+    from transforms.output import OutcomeCounts, run_report
+
+    key = "spotify/ingest_date=2026-11-28/run_id=20261128T061500Z-0a1b2c3d/_manifest.json"
+    gap = PlayGap(
+        "recently_played", "2026-11-27T23:10:00.000Z", "2026-11-28T09:12:00.000Z", "20261128T061500Z-0a1b2c3d"
+    )
+    capture = CaptureRef("20261128T103000Z-00aa11bb", "spotify/captures/x/_capture.json")
+    manifest = Manifest(
+        "20261128T061500Z-0a1b2c3d", "2026-11-28", "t0", "t1", "complete", "development", gaps=[gap], captures=[capture]
+    )
+
+    report = run_report(RunInput.locate(f"/stage/raw/{key}", manifest), OutcomeCounts())
+
+    assert report["captures"] == 1
+    assert report["play_gaps"] == {
+        "count": 1,
+        "gaps": [
+            {
+                "source": "recently_played",
+                "gap_from": "2026-11-27T23:10:00.000Z",
+                "gap_to": "2026-11-28T09:12:00.000Z",
+                "detected_by": "20261128T061500Z-0a1b2c3d",
+            }
+        ],
+    }
