@@ -21,6 +21,7 @@ HOURS_PER_MONTH = 730
 # Public prices (USD), us-east-1 on demand.
 LAMBDA_ARM_GB_SECOND = 0.0000133334  # aws.amazon.com/lambda/pricing, Arm
 LAMBDA_REQUEST = 0.20 / 1_000_000
+S3_PUT = 0.005 / 1000
 GLUE_DPU_HOUR = {"standard": 0.44, "flex": 0.29}  # aws.amazon.com/glue/pricing, Spark jobs
 GLUE_DPU_PER_WORKER = {"G.1X": 1, "G.2X": 2, "G.4X": 4, "G.8X": 8}
 GLUE_MINIMUM_MINUTES = 1  # Glue 2.0+ bills per second with a 1-minute minimum
@@ -49,7 +50,9 @@ ASSUMED_DATA_MB_PER_DAY = 10  # raw pages (gzip) plus Parquet, at the bench's 30
 ASSUMED_MONTHS_OF_DATA = 12  # storage after a year of runs
 ASSUMED_LOG_GB_PER_MONTH = 0.1
 LOGS_INGESTED_GB = 0.50
-ACTIVE_METRIC_HOURS_PER_DAY = 1  # the daily run's metrics arrive within an hour
+ACTIVE_METRIC_HOURS_PER_DAY = 1  # the daily run's metrics arrive within an hour (captures: all day)
+ASSUMED_CAPTURE_SECONDS = 1  # one capture of recently played (bench: about 0.3 s of work, one or two calls)
+CAPTURE_PUTS = 3  # its page file, its capture manifest, the state
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,9 @@ def estimate(
     kind = "flex" if glue.flex else "standard"
     dpus = glue.workers * GLUE_DPU_PER_WORKER[glue.worker_type]
     glue_hours = max(ASSUMED_GLUE_MINUTES, GLUE_MINIMUM_MINUTES) / 60
-    metric_hours = DAYS_PER_MONTH * ACTIVE_METRIC_HOURS_PER_DAY / HOURS_PER_MONTH
+    captures = DAYS_PER_MONTH * 24 * 60 / config.capture.every_minutes if config.capture.enabled else 0
+    active_hours = 24 if captures else ACTIVE_METRIC_HOURS_PER_DAY
+    metric_hours = DAYS_PER_MONTH * active_hours / HOURS_PER_MONTH
     # The extraction's EMF metrics (run_metrics and ColdStart), and each request-metrics filter's 8 request counts.
     custom_metrics = 7 + 8 * counts.request_metric_filters
     stored_gb = ASSUMED_DATA_MB_PER_DAY * DAYS_PER_MONTH * ASSUMED_MONTHS_OF_DATA / 1024
@@ -150,6 +155,13 @@ def estimate(
             "Lambda (extraction, arm64)",
             f"{runs:g} runs x {gb:g} GB x {ASSUMED_EXTRACTION_SECONDS} s x ${LAMBDA_ARM_GB_SECOND}/GB-s + requests",
             lambda_usd,
+        ),
+        CostLine(
+            "AWS",
+            "Lambda (captures of recently played) and their S3 writes",
+            f"{captures:g} captures x ({gb:g} GB x {ASSUMED_CAPTURE_SECONDS} s x ${LAMBDA_ARM_GB_SECOND}/GB-s "
+            f"+ a request + {CAPTURE_PUTS} PUTs x ${S3_PUT * 1000}/1000)",
+            captures * (gb * ASSUMED_CAPTURE_SECONDS * LAMBDA_ARM_GB_SECOND + LAMBDA_REQUEST + CAPTURE_PUTS * S3_PUT),
         ),
         CostLine(
             "AWS",
