@@ -13,7 +13,7 @@ TEST_WORKERS ?= 2
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONPATH := $(CURDIR):$(CURDIR)/lambda_src:$(CURDIR)/glue_jobs:$(CURDIR)/snowflake_sql
 
-.PHONY: run test test-fast bench audit synth pbip lint clean prereqs
+.PHONY: run test test-fast bench audit synth pbip warehouse-sql lint clean prereqs
 
 prereqs:
 	@bash local/check_prereqs.sh $(PYTHON)
@@ -49,6 +49,10 @@ synth: $(STAMP)
 ## Regenerate the Power BI Project files from powerbi/semantic_model.py and powerbi/report.py.
 pbip: $(STAMP)
 	@$(PY) -m powerbi
+
+## Regenerate the warehouse SQL that repeats the model (snowflake_sql/migrations/R__10..R__40) from contracts/model.py.
+warehouse-sql: $(STAMP)
+	@$(PY) -m model_sql
 
 lint: $(STAMP)
 	@$(PY) -m ruff check .
