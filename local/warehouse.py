@@ -12,8 +12,9 @@ kind (applier.statements) and emulated here, each from its own statement, never 
     pipe
         its own COPY, run by `ingest` for the one notified file: FILES = (...) added, the file's stage path and
         the load time written in for METADATA$FILENAME / METADATA$START_SCAN_TIME (fakesnow cannot select
-        them), and ON_ERROR dropped: fakesnow only aborts, which for one file is what SKIP_FILE does (the file
-        loads whole or not at all); the failure is raised as LoadError instead of sent to SNS.
+        them), NULL for a column the file does not have (as Snowflake reads it), and ON_ERROR dropped:
+        fakesnow only aborts, which for one file is what SKIP_FILE does (the file loads whole or not at all);
+        the failure is raised as LoadError instead of sent to SNS.
         A pipe statement whose COPY differs from the pipe's follows applier.pipes' procedure: nothing is pending
         locally (loads are synchronous), the new COPY replaces the old, the pipe's load history starts empty
         (a file it has not loaded since is loaded again, FORCE), and the files staged since the pause minus
@@ -39,6 +40,7 @@ from types import TracebackType
 from typing import Any
 
 import fakesnow
+import pyarrow.parquet as pq
 import snowflake.connector
 import sqlglot
 from sqlglot import exp
@@ -162,6 +164,7 @@ class LocalWarehouse:
         self._pipes: dict[str, _Pipe] = {}
         self._dynamic_tables: dict[str, _DynamicTable] = {}
         self._views: dict[str, None] = {}
+        self._landing_columns: dict[str, set[str]] = {}  # table -> its columns, for ADD COLUMN IF NOT EXISTS
         self._connection: Any = None
         self.db_dir.mkdir(parents=True, exist_ok=True)
         # fakesnow translates through sqlglot, which warns for each COMMENT DuckDB has no place for.
@@ -216,7 +219,8 @@ class LocalWarehouse:
         stage_file = key[len(stage_prefix) :]
         cursor = self._connection.cursor()
         force = pipe.recreated_at is not None and not self._loaded_since(cursor, table_name, stage_file, pipe)
-        copy = self._pipe_copy_for(pipe, stage_file=stage_file, pipe_file=key[len(location) :], force=force)
+        columns = set(pq.read_schema(self.stage_root / key).names)
+        copy = self._pipe_copy_for(pipe, stage_file, key[len(location) :], columns, force=force)
         try:
             cursor.execute(copy.sql("snowflake"))
         except snowflake.connector.errors.Error as error:
@@ -309,6 +313,12 @@ class LocalWarehouse:
                 self._register_pipe(statement)
             else:
                 self._apply_pipe(cursor, statement)
+        elif kind == kinds.ALTER_TABLE and self._column_exists(cursor, statement):
+            pass  # ADD COLUMN IF NOT EXISTS of a column the table has: nothing to do, and fakesnow is slow at it
+        elif kind == kinds.TABLE and self._table_exists(cursor, statement.name):
+            # fakesnow empties a table's load history on any CREATE TABLE, even IF NOT EXISTS on an existing
+            # table, which in Snowflake changes nothing; so it is not run when the table exists.
+            logger.info("%s: table %s exists", statement.where, statement.name)
         elif kind == kinds.DYNAMIC_TABLE:
             self.settings[statement.name.upper()] = dict(statement.properties)
             self._register_dynamic_table(cursor, statement, create=not restoring)
@@ -318,6 +328,35 @@ class LocalWarehouse:
                 cursor.execute(statement.text)
         else:
             cursor.execute(statement.text)
+
+    def _column_exists(self, cursor: Any, statement: Statement) -> bool:
+        """Whether the column an ALTER TABLE ... ADD COLUMN IF NOT EXISTS adds is there already (then the
+        statement is a no-op, and fakesnow is slow at it); the columns are read once per table."""
+        added = statement.expression.find(exp.ColumnDef) if statement.expression is not None else None
+        if added is None:
+            return False
+        table = statement.name.upper()
+        if table not in self._landing_columns:
+            database, schema, name = table.split(".")
+            cursor.execute(
+                "SELECT UPPER(column_name) FROM information_schema.columns "
+                "WHERE UPPER(table_catalog) = %s AND UPPER(table_schema) = %s AND UPPER(table_name) = %s",
+                (database, schema, name),
+            )
+            self._landing_columns[table] = {row[0] for row in cursor.fetchall()}
+        exists = added.name.upper() in self._landing_columns[table]
+        self._landing_columns[table].add(added.name.upper())  # it will be once the statement has run
+        return exists
+
+    @staticmethod
+    def _table_exists(cursor: Any, name: str) -> bool:
+        database, schema, table = name.upper().split(".")
+        cursor.execute(
+            "SELECT COUNT(*) FROM information_schema.tables "
+            "WHERE UPPER(table_catalog) = %s AND UPPER(table_schema) = %s AND UPPER(table_name) = %s",
+            (database, schema, table),
+        )
+        return int(cursor.fetchone()[0]) > 0
 
     def _local_stage(self, statement: Statement) -> str:
         """The stage statement with its s3:// URL pointed at the local copy of the bucket, without credentials."""
@@ -425,8 +464,16 @@ class LocalWarehouse:
         )
         return int(cursor.fetchone()[0]) > 0
 
-    def _pipe_copy_for(self, pipe: _Pipe, stage_file: str, pipe_file: str, force: bool = False) -> exp.Copy:
+    def _pipe_copy_for(
+        self, pipe: _Pipe, stage_file: str, pipe_file: str, file_columns: set[str], force: bool = False
+    ) -> exp.Copy:
         copy = pipe.copy.copy()
+        # Snowflake reads a column the Parquet file does not have ($1:col) as NULL, e.g. a file written before the
+        # model gained the column; DuckDB refuses the unknown column, so the emulation writes the NULL in.
+        for value in list(copy.find_all(exp.JSONExtract)):
+            key = value.find(exp.JSONPathKey)
+            if key is not None and key.this not in file_columns:
+                value.replace(exp.Null())
         load_time = datetime.datetime.now(datetime.UTC).isoformat(sep=" ")
         for column in list(copy.find_all(exp.Column)):
             if column.name.upper() == "METADATA$FILENAME":

@@ -56,7 +56,7 @@ def plan_migrations(
     """Which scripts are applied and which are pending; MigrationError if files and history disagree.
 
     A repeatable script is pending when its rendered text (with `variables`) differs from the one last applied
-    (`repeatable_history`: script label -> rendered checksum); without `variables`, none is.
+    (`repeatable_history`: script label -> rendered checksum), or an earlier one is; without `variables`, none is.
     """
     versioned = [m for m in migrations if not m.repeatable]
     repeatables = tuple(m for m in migrations if m.repeatable)
@@ -81,8 +81,11 @@ def plan_migrations(
             f"renumber it above V{max(applied_versions):03d}"
         )
     if variables is not None:
+        # From the first repeatable script whose rendered text changed, every later one runs too: a later script
+        # may build on what an earlier one re-created (Snowflake binds a view's columns when it is created).
         recorded = repeatable_history or {}
-        pending += [m for m in repeatables if recorded.get(m.label) != m.rendered_checksum(variables)]
+        changed = [i for i, m in enumerate(repeatables) if recorded.get(m.label) != m.rendered_checksum(variables)]
+        pending += list(repeatables[changed[0] :]) if changed else []
     return Plan(tuple(m for m in versioned if m.version in applied_versions), tuple(pending), repeatables)
 
 

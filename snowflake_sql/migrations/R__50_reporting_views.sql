@@ -9,16 +9,10 @@
 CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.TRACKS
     COMMENT = 'One row per track, with its album, main artist and the names of all its artists'
 AS SELECT
-        t.track_id,
-        t.track_name,
-        t.duration_ms,
+        -- Every column of the track but its lineage: a column the model gains reaches the report (the R__ scripts
+        -- after R__40 are applied again whenever it is).
+        t.* EXCLUDE (run_id, ingest_date, source_file),
         t.duration_ms / 60000.0 AS track_minutes,
-        t.explicit,
-        t.isrc,
-        t.popularity,
-        t.disc_number,
-        t.track_number,
-        t.album_id,
         al.album_name,
         al.album_type,
         al.release_date,

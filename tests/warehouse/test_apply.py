@@ -204,3 +204,28 @@ def test_history_of_retired_versions_is_accepted_when_it_matches_their_release(c
             read_history(connection.cursor(), variables),
             retired={999: ("V999__plays.sql", "0" * 64)},
         )
+
+
+def test_a_changed_repeatable_script_applies_every_later_one_again(connection, with_repeatable, variables) -> None:
+    # Given a later script whose view selects * from the earlier script's view (its columns bound at creation)
+    (with_repeatable / "R__zz_report.sql").write_text(
+        "CREATE OR REPLACE VIEW ${DATABASE}.${LANDING_SCHEMA}.REPORT AS\n"
+        "    SELECT * FROM ${DATABASE}.${LANDING_SCHEMA}.LAG;\n",
+        encoding="utf-8",
+    )
+    apply_migrations(connection, variables, load_migrations(with_repeatable))
+
+    # When only the earlier script changes, Then both run, in name order; when only the later one does, only it
+    (with_repeatable / "R__play_count.sql").write_text(
+        "CREATE OR REPLACE VIEW ${DATABASE}.${LANDING_SCHEMA}.LAG AS SELECT 1 AS a, 2 AS b;\n", encoding="utf-8"
+    )
+    assert apply_migrations(connection, variables, load_migrations(with_repeatable)) == [
+        "R__play_count",
+        "R__zz_report",
+    ]
+    (with_repeatable / "R__zz_report.sql").write_text(
+        "CREATE OR REPLACE VIEW ${DATABASE}.${LANDING_SCHEMA}.REPORT AS\n"
+        "    SELECT a FROM ${DATABASE}.${LANDING_SCHEMA}.LAG;\n",
+        encoding="utf-8",
+    )
+    assert apply_migrations(connection, variables, load_migrations(with_repeatable)) == ["R__zz_report"]
