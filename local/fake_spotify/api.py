@@ -118,6 +118,7 @@ class SpotifyApi:
     def __init__(self, catalog: Catalog, mode: str, tokens: TokenService, api_base: str, day: date) -> None:
         self.catalog = catalog
         self.render = Renderer(catalog, mode, api_base)
+        self.render.day = day
         self.mode = mode
         self.tokens = tokens
         self._state = catalog.state_on(day)
@@ -132,6 +133,7 @@ class SpotifyApi:
 
     def set_day(self, day: date) -> None:
         self._state = self.catalog.state_on(day)
+        self.render.day = day
 
     # -- dispatch ---------------------------------------------------------------------------------------------
     def handle(self, method: str, path: str, query: dict[str, str], authorization: str | None) -> ApiResponse:
