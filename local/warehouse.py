@@ -287,7 +287,7 @@ class LocalWarehouse:
         except MigrationError as error:
             raise MigrationError(f"{error} (or reset the local warehouse with `make clean`)") from None
         if not plan.applied:
-            return  # a new warehouse: apply() creates everything
+            return  # a new warehouse, or one of the retired V001-V008 only: apply() defines everything
         for migration in (*plan.applied, *plan.repeatables):
             for statement in statements_of(migration, self._variables):
                 if statement.kind in _SESSION_STATE:

@@ -85,6 +85,17 @@ _ACCOUNT_PRIVILEGE = {
 }
 
 
+_PLURAL_KINDS = {
+    "SCHEMAS": "SCHEMA",
+    "TABLES": "TABLE",
+    "VIEWS": "VIEW",
+    "DYNAMIC TABLES": "DYNAMIC TABLE",
+    "STAGES": "STAGE",
+    "FILE FORMATS": "FILE FORMAT",
+    "PIPES": "PIPE",
+}
+
+
 class FakeSnowflake:
     """An account as the applier sees it through the connector: it records every statement, keeps the history
     tables, answers DESC INTEGRATION, SHOW PIPES and SYSTEM$PIPE_STATUS with rows in Snowflake's documented
@@ -204,7 +215,9 @@ class FakeCursor:
         ):
             kind = " ".join(altered["kind"].upper().split())
             account.require_owner("INTEGRATION" if kind.endswith("INTEGRATION") else kind, altered["name"])
-        elif altered := re.match(rf"^ALTER\s+PIPE\s+(?P<name>{_NAME})\s+(?P<rest>.*)$", sql, re.I | re.S):
+        elif altered := re.match(
+            rf"^ALTER\s+PIPE\s+(?:IF\s+EXISTS\s+)?(?P<name>{_NAME})\s+(?P<rest>.*)$", sql, re.I | re.S
+        ):
             account.require_owner("PIPE", altered["name"])
             name, rest = altered["name"].upper(), altered["rest"].upper()
             if "PIPE_EXECUTION_PAUSED = TRUE" in rest:
@@ -217,6 +230,9 @@ class FakeCursor:
             pending = counts.pop(0) if len(counts) > 1 else counts[0]
             state = "PAUSED" if name in account.paused else "RUNNING"
             self._result(["STATUS"], [(f'{{"executionState":"{state}","pendingFileCount":{pending}}}',)])
+        elif resumed := re.match(r"^SELECT SYSTEM\$PIPE_FORCE_RESUME\('(?P<name>[^']+)'\)$", sql):
+            account.require_owner("PIPE", resumed["name"])
+            account.paused.discard(resumed["name"].upper())
         elif sql == "SELECT CURRENT_ROLE()":
             self._result(["CURRENT_ROLE()"], [(account.role,)])
         elif sql == "SELECT CURRENT_TIMESTAMP()":
@@ -289,10 +305,28 @@ class FakeCursor:
             if account.role != ADMIN and not (schema in account.managed_schemas and owner == account.role):
                 account.refuse(f"schema '{schema}' (future grants need MANAGE GRANTS, or owning a managed schema)")
             return
+        if every := re.match(r"^ALL (?P<kinds>.+) IN DATABASE (?P<database>\S+)$", on):
+            assert what.upper() == "OWNERSHIP", what
+            kind = _PLURAL_KINDS[every["kinds"]]
+            for key in [k for k in account.owners if k.startswith(f"{kind} {every['database']}.")]:
+                name = key.removeprefix(f"{kind} ")
+                if kind == "PIPE" and name not in account.paused:
+                    raise snowflake.connector.errors.ProgrammingError(
+                        msg=f"Pipe '{name}' must be paused before its ownership is transferred", errno=3038
+                    )
+                self._transfer(key, grantee)
+            return
         target = re.match(r"^(?P<kind>FILE FORMAT|[A-Z]+) (?P<name>\S+)$", on)
         assert target, on
-        kind = "INTEGRATION" if target["kind"] == "INTEGRATION" else target["kind"]
-        account.require_owner(kind, target["name"])
+        account.require_owner(target["kind"], target["name"])
+        if what.upper() == "OWNERSHIP":
+            self._transfer(f"{target['kind']} {target['name']}", grantee)
+
+    def _transfer(self, key: str, role: str) -> None:
+        """GRANT OWNERSHIP: the owner (or ACCOUNTADMIN) hands the object `key` ("KIND NAME") to `role`."""
+        if self.account.role != ADMIN and self.account.owners.get(key) != self.account.role:
+            self.account.refuse(key.lower())
+        self.account.owners[key] = role
 
     def _result(self, names: list[str], rows: list[tuple[Any, ...]]) -> None:
         self.description = [(name, None, None, None, None, None, None) for name in names]

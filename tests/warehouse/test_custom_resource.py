@@ -8,6 +8,7 @@ ownership and the privileges each statement needs (tests/warehouse/conftest.py).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import boto3
 import pytest
@@ -154,3 +155,46 @@ def test_delete_leaves_the_warehouse_alone(fake_snowflake) -> None:
 def test_missing_properties_fail_the_deployment_with_a_clear_message() -> None:
     with pytest.raises(ValueError, match="ResourceProperties.SecretArn is missing"):
         handler({"RequestType": "Create", "ResourceProperties": {"Variables": {"DATABASE": "X"}}}, None)
+
+
+def test_a_warehouse_deployed_as_accountadmin_is_handed_to_the_deploy_role_then_deploys_as_it(
+    fake_snowflake, secret_arn, variables, monkeypatch, tmp_path, capsys
+) -> None:
+    from applier import apply_migrations
+    from applier import statements as checker
+    from applier.bootstrap import main as bootstrap_main
+
+    # Given a warehouse the released V001-V008 built as ACCOUNTADMIN (V005 said REFRESH_MODE = AUTO, refused now)
+    checked_modes = checker._REFRESH_MODES
+    monkeypatch.setattr(checker, "_REFRESH_MODES", (*checked_modes, "AUTO"))
+    released = load_migrations(Path(__file__).parent / "released_v008")
+    apply_migrations(fake_snowflake.connect(), variables, released)
+    monkeypatch.setattr(checker, "_REFRESH_MODES", checked_modes)
+    # ... which the deploy role cannot change while ACCOUNTADMIN owns it
+    with pytest.raises(MigrationError, match="Insufficient privileges"):
+        handler(event("Update", secret_arn, variables, PhysicalResourceId="snowflake-warehouse-SPOTIFY"), None)
+
+    # When the administrator runs the bootstrap's hand-over (--existing)
+    key = tmp_path / "rsa_key.pub"
+    key.write_text("-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkq\nhkiG9w0B\n-----END PUBLIC KEY-----\n", encoding="utf-8")
+    assert bootstrap_main(["--env", "dev", "--public-key-file", str(key), "--existing"]) == 0
+    fake_snowflake.run_as_admin(capsys.readouterr().out)
+
+    # Then the next deploy, as the deploy role, upgrades it, and every pipe runs again
+    response = handler(event("Update", secret_arn, variables, PhysicalResourceId="snowflake-warehouse-SPOTIFY"), None)
+    assert response["PhysicalResourceId"] == "snowflake-warehouse-SPOTIFY"
+    assert [v for v, _, _ in fake_snowflake.history] == list(range(1, 12))
+    assert fake_snowflake.paused == set()
+    assert {k: v for k, v in fake_snowflake.owners.items() if k.startswith("PIPE ")} == {
+        f"PIPE {name.upper()}": variables["DEPLOY_ROLE"] for name in fake_snowflake.pipes
+    }
+
+
+def test_the_bootstrap_command_refuses_a_private_key_with_what_to_pass(tmp_path, capsys) -> None:
+    from applier.bootstrap import main as bootstrap_main
+
+    key = tmp_path / "rsa_key.p8"
+    key.write_text("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n", encoding="utf-8")
+
+    assert bootstrap_main(["--env", "dev", "--public-key-file", str(key)]) == 1
+    assert "not a PEM public key" in capsys.readouterr().err
