@@ -32,7 +32,9 @@ from applier.errors import MigrationError
 from applier.readback import rows_as_dicts
 from applier.statements import Statement
 
-PENDING_TIMEOUT_SECONDS = 900
+# Per pipe, well inside the applier Lambda's 10 minutes: a pipe of this pipeline has a few files pending at most,
+# loaded in seconds; one that does not drain is resumed unchanged rather than left paused by a timed-out Lambda.
+PENDING_TIMEOUT_SECONDS = 120
 PENDING_POLL_SECONDS = 15
 # How far before the pause REFRESH looks: covers a notification still in flight when the pipe was paused.
 GAP_MARGIN = datetime.timedelta(minutes=10)
