@@ -66,6 +66,7 @@ _CREATE_KINDS = {
     "PIPE": PIPE,
 }
 _REPLACEABLE = {VIEW, DYNAMIC_TABLE}
+_PROPERTY_KINDS = {WAREHOUSE, ROLE, FILE_FORMAT, STAGE, STORAGE_INTEGRATION, NOTIFICATION_INTEGRATION}
 _ALTER_KINDS = {
     "SCHEMA": ALTER_SCHEMA,
     "TABLE": ALTER_TABLE,
@@ -113,7 +114,9 @@ def classify(text: str, where: str) -> Statement:
         _require_rerunnable(kind, bool(match["replace"]), bool(match["exists"]), where)
         if kind == PIPE:
             return _pipe(match["name"], text, where)
-        statement = Statement(kind, match["name"], text, where, parsed)
+        # The settings of the objects given as `KEY = value` (read by ops and the local emulation).
+        properties = parse_properties(match["rest"], where) if kind in _PROPERTY_KINDS else {}
+        statement = Statement(kind, match["name"], text, where, parsed, properties=properties)
         if kind == DYNAMIC_TABLE:
             _check_dynamic_table(statement)
         return statement

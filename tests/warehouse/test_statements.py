@@ -126,3 +126,12 @@ def test_a_statement_of_an_unknown_kind_is_refused_with_what_to_do() -> None:
 def test_invalid_sql_names_where_it_is() -> None:
     with pytest.raises(StatementError, match="V012__x.sql line 3: not valid Snowflake SQL"):
         classify("CREATE VIEW IF NOT EXISTS V AS SELECT (1", "V012__x.sql line 3")
+
+
+def test_an_objects_settings_are_read_as_properties(variables) -> None:
+    warehouse = classify(_statement(variables, "warehouse"), "V009 line 1")
+
+    assert warehouse.properties["WAREHOUSE_SIZE"] == f"'{variables['WAREHOUSE_SIZE']}'"
+    assert warehouse.properties["AUTO_SUSPEND"] == "60"
+    with pytest.raises(StatementError, match="cannot read"):
+        classify("CREATE WAREHOUSE IF NOT EXISTS W WAREHOUSE_SIZE 'XSMALL'", "V012 line 1")
