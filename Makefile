@@ -18,7 +18,7 @@ TEST_WORKERS ?= 2
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONPATH := $(CURDIR):$(CURDIR)/lambda_src:$(CURDIR)/glue_jobs:$(CURDIR)/snowflake_sql
 
-.PHONY: help lock run test test-fast test-stress bench audit synth diff deploy destroy preflight status replay backfill cost pbip lint clean prereqs
+.PHONY: help lock run test test-fast test-stress bench audit synth diff deploy destroy preflight status replay backfill cost pbip warehouse-sql lint clean prereqs
 
 ## What each target does (the default).
 help:
@@ -90,6 +90,10 @@ cost: synth
 ## Regenerate the Power BI Project files from powerbi/semantic_model.py and powerbi/report.py.
 pbip: $(STAMP)
 	@$(PY) -m powerbi
+
+## Regenerate the warehouse SQL that repeats the model (snowflake_sql/migrations/R__10..R__40) from contracts/model.py.
+warehouse-sql: $(STAMP)
+	@$(PY) -m model_sql
 
 ## Re-resolve requirements.lock (every version, with hashes) after editing a requirements file; needs PyPI.
 lock:

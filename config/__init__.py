@@ -100,6 +100,8 @@ class SnowflakeConfig:
     warehouse_size: str
     loader_role: str
     bi_role: str
+    deploy_role: str
+    deploy_user: str
     storage_integration: str
     stage: str
     file_format: str

@@ -46,6 +46,17 @@ class Column:
 
 
 @dataclass(frozen=True)
+class EmptiedBy:
+    """How a REPLACE_SNAPSHOT group that a later run read empty (so that run has no rows for it) is emptied:
+    that run's row in `table`, for the group's other columns on the day `snapshot_date_column` names, says
+    `count_column` = 0."""
+
+    table: str
+    count_column: str
+    snapshot_date_column: str
+
+
+@dataclass(frozen=True)
 class Table:
     name: str
     description: str
@@ -54,6 +65,7 @@ class Table:
     merge: str
     # For REPLACE_SNAPSHOT: the columns that identify one snapshot group (a subset of the key).
     snapshot_group: tuple[str, ...] = ()
+    emptied_by: EmptiedBy | None = None
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -131,9 +143,11 @@ DIM_ARTIST = Table(
     merge=UPSERT,
 )
 
+# Credits are snapshots: the latest run that read a track (album) gives its whole artist list, so a credit
+# that changed never leaves two artists at position 0.
 BRIDGE_TRACK_ARTIST = Table(
     "bridge_track_artist",
-    "Every artist of a track with its position (0 = main artist).",
+    "Every artist of a track with its position (0 = main artist), as the latest run that read the track had them.",
     (
         _key("track_id", "string", "Track"),
         _key("artist_id", "string", "Artist"),
@@ -141,12 +155,13 @@ BRIDGE_TRACK_ARTIST = Table(
         *LINEAGE,
     ),
     key=("track_id", "artist_id"),
-    merge=UPSERT,
+    merge=REPLACE_SNAPSHOT,
+    snapshot_group=("track_id",),
 )
 
 BRIDGE_ALBUM_ARTIST = Table(
     "bridge_album_artist",
-    "Every artist of an album with its position (0 = main artist).",
+    "Every artist of an album with its position (0 = main artist), as the latest run that read the album had them.",
     (
         _key("album_id", "string", "Album"),
         _key("artist_id", "string", "Artist"),
@@ -154,7 +169,8 @@ BRIDGE_ALBUM_ARTIST = Table(
         *LINEAGE,
     ),
     key=("album_id", "artist_id"),
-    merge=UPSERT,
+    merge=REPLACE_SNAPSHOT,
+    snapshot_group=("album_id",),
 )
 
 DIM_PLAYLIST = Table(
@@ -193,6 +209,8 @@ FACT_PLAYLIST_ITEM = Table(
     key=("snapshot_date", "playlist_id", "position"),
     merge=REPLACE_SNAPSHOT,
     snapshot_group=("snapshot_date", "playlist_id"),
+    # A later run of the day that read the playlist empty has no item rows, only its playlist row.
+    emptied_by=EmptiedBy("dim_playlist", "total_items", "snapshot_date"),
 )
 
 FACT_PLAY = Table(

@@ -1,23 +1,32 @@
-"""The local warehouse: the migrations of snowflake_sql/ run by the same applier on fakesnow (DuckDB).
+"""The local warehouse: the scripts of snowflake_sql/ run by the same applier on fakesnow (DuckDB).
 
 The database persists as DuckDB files in `db_dir`. Statements fakesnow cannot run are recognised by their
 kind (applier.statements) and emulated here, each from its own statement, never from a second copy of SQL:
 
-    warehouse, role, grant, storage and notification integration
-        nothing to emulate: one local user, no cloud storage credentials, no SNS
-    stage on s3://<bucket>/<prefix>/
+    warehouse, role, grant, storage and notification integration, ALTER ... SET of the last three, and a
+    schema's managed access
+        nothing to run: one local user, no cloud storage credentials, no SNS. The settings they would give
+        Snowflake are kept in `settings` (so a test sees a changed warehouse size arrive)
+    stage on s3://<bucket>/<prefix>/ (and ALTER STAGE ... SET URL)
         the same stage on file://<stage_root>/<prefix>/ (stage_root mirrors the processed bucket)
     pipe
         its own COPY, run by `ingest` for the one notified file: FILES = (...) added, the file's stage path and
         the load time written in for METADATA$FILENAME / METADATA$START_SCAN_TIME (fakesnow cannot select
-        them), and ON_ERROR dropped: fakesnow only aborts, which for one file is what SKIP_FILE does (the file
-        loads whole or not at all); the failure is raised as LoadError instead of sent to SNS
+        them), NULL for a column the file does not have (as Snowflake reads it), and ON_ERROR dropped:
+        fakesnow only aborts, which for one file is what SKIP_FILE does (the file loads whole or not at all);
+        the failure is raised as LoadError instead of sent to SNS.
+        A pipe statement whose COPY differs from the pipe's follows applier.pipes' procedure: nothing is pending
+        locally (loads are synchronous), the new COPY replaces the old, the pipe's load history starts empty
+        (a file it has not loaded since is loaded again, FORCE), and the files staged since the pause minus
+        the margin are loaded again (the REFRESH). Pipes are kept in ADMIN.LOCAL_PIPES, the local SHOW PIPES.
     dynamic table
         a table with the dynamic table's column list, emptied and filled from its own SELECT by `refresh`
-        (run after the loads, where Snowflake refreshes within the target lag)
+        (run after the loads, where Snowflake refreshes within the target lag); its TARGET_LAG and
+        REFRESH_MODE are kept in `settings`
 
-fakesnow keeps stages and file formats in memory only, so on opening, those of the already applied
-migrations are created again from their statements, and the pipes and dynamic tables registered again.
+fakesnow keeps stages and file formats in memory only, so on opening, those of the applied versioned
+scripts and of the repeatable scripts are created again from their statements, the dynamic tables and views
+registered again, and the pipes read back from ADMIN.LOCAL_PIPES.
 """
 
 from __future__ import annotations
@@ -31,7 +40,9 @@ from types import TracebackType
 from typing import Any
 
 import fakesnow
+import pyarrow.parquet as pq
 import snowflake.connector
+import sqlglot
 from sqlglot import exp
 
 from applier import (
@@ -45,6 +56,8 @@ from applier import (
 )
 from applier import statements as kinds
 from applier.errors import MigrationError, WarehouseError
+from applier.migrations import Migration
+from applier.pipes import GAP_MARGIN
 from applier.readback import rows_as_dicts
 from applier.statements import Statement
 from config import PipelineConfig
@@ -52,13 +65,30 @@ from contracts.processed_zone import MODEL_FILE_SUFFIX
 
 logger = logging.getLogger(__name__)
 
+
+def _parse_copy(copy_sql: str) -> exp.Copy:
+    copy = sqlglot.parse_one(copy_sql, read="snowflake")
+    assert isinstance(copy, exp.Copy), copy_sql
+    return copy
+
+
 # fakesnow notes on every fetch that DuckDB copies Arrow results: a performance hint for fakesnow's authors.
 warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
 
-# Nothing to do locally for these: they grant access or connect Snowflake to AWS.
-_ACCOUNT_OBJECTS = (kinds.WAREHOUSE, kinds.ROLE, kinds.GRANT, kinds.STORAGE_INTEGRATION, kinds.NOTIFICATION_INTEGRATION)
+# Nothing to run locally for these: they grant access or connect Snowflake to AWS.
+_ACCOUNT_OBJECTS = (
+    kinds.WAREHOUSE,
+    kinds.ROLE,
+    kinds.GRANT,
+    kinds.STORAGE_INTEGRATION,
+    kinds.NOTIFICATION_INTEGRATION,
+    kinds.ALTER_WAREHOUSE,
+    kinds.ALTER_INTEGRATION,
+    kinds.ALTER_SCHEMA,
+)
 # What fakesnow keeps only in memory (stages, file formats) or this module keeps (pipes, dynamic tables, views).
-_SESSION_STATE = (kinds.STAGE, kinds.FILE_FORMAT, kinds.PIPE, kinds.DYNAMIC_TABLE, kinds.VIEW)
+_SESSION_STATE = (kinds.STAGE, kinds.ALTER_STAGE, kinds.FILE_FORMAT, kinds.PIPE, kinds.DYNAMIC_TABLE, kinds.VIEW)
+_LOCAL_PIPES = "LOCAL_PIPES"
 
 
 def local_variables(config: PipelineConfig, processed_bucket: str, account: str, region: str) -> dict[str, str]:
@@ -92,6 +122,8 @@ class _Pipe:
     copy: exp.Copy
     stage: str  # DATABASE.SCHEMA.STAGE, upper case
     path: str  # the pipe's folder under the stage, e.g. "dim_track/"
+    # When the procedure last recreated the pipe (its load history starts then); None: as first created.
+    recreated_at: datetime.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +138,14 @@ class LocalWarehouse:
     table's pipe, `refresh()` the final tables, then read `counts()`, `rejects()` or `query()`. Also a context
     manager; `close()` releases the DuckDB files."""
 
-    def __init__(self, db_dir: Path, stage_root: Path, config: PipelineConfig, variables: dict[str, str]) -> None:
+    def __init__(
+        self,
+        db_dir: Path,
+        stage_root: Path,
+        config: PipelineConfig,
+        variables: dict[str, str],
+        migrations: list[Migration] | None = None,
+    ) -> None:
         check_variables(variables)
         if variables["DATABASE"] != config.snowflake.database:
             raise WarehouseError(
@@ -118,11 +157,14 @@ class LocalWarehouse:
         self.db_dir = Path(db_dir)
         self.stage_root = Path(stage_root).resolve()
         self._variables = dict(variables)
-        self._migrations = load_migrations()
+        self._migrations = load_migrations() if migrations is None else migrations
+        # What Snowflake would hold for objects with no local counterpart: {object name: {PROPERTY: value}}.
+        self.settings: dict[str, dict[str, str]] = {}
         self._stage_prefixes: dict[str, str] = {}
         self._pipes: dict[str, _Pipe] = {}
         self._dynamic_tables: dict[str, _DynamicTable] = {}
         self._views: dict[str, None] = {}
+        self._landing_columns: dict[str, set[str]] = {}  # table -> its columns, for ADD COLUMN IF NOT EXISTS
         self._connection: Any = None
         self.db_dir.mkdir(parents=True, exist_ok=True)
         # fakesnow translates through sqlglot, which warns for each COMMENT DuckDB has no place for.
@@ -174,8 +216,11 @@ class LocalWarehouse:
             raise LoadError(f"{key} is not a {MODEL_FILE_SUFFIX} file; pipes are notified of model files only")
         if not (self.stage_root / key).is_file():
             raise LoadError(f"{self.stage_root / key} does not exist; copy the processed object there first")
-        copy = self._pipe_copy_for(pipe, stage_file=key[len(stage_prefix) :], pipe_file=key[len(location) :])
+        stage_file = key[len(stage_prefix) :]
         cursor = self._connection.cursor()
+        force = pipe.recreated_at is not None and not self._loaded_since(cursor, table_name, stage_file, pipe)
+        columns = set(pq.read_schema(self.stage_root / key).names)
+        copy = self._pipe_copy_for(pipe, stage_file, key[len(location) :], columns, force=force)
         try:
             cursor.execute(copy.sql("snowflake"))
         except snowflake.connector.errors.Error as error:
@@ -241,21 +286,41 @@ class LocalWarehouse:
             plan = plan_migrations(self._migrations, read_history(cursor, self._variables))
         except MigrationError as error:
             raise MigrationError(f"{error} (or reset the local warehouse with `make clean`)") from None
-        for migration in plan.applied:
+        if not plan.applied:
+            return  # a new warehouse, or one of the retired V001-V008 only: apply() defines everything
+        for migration in (*plan.applied, *plan.repeatables):
             for statement in statements_of(migration, self._variables):
                 if statement.kind in _SESSION_STATE:
                     self._run(cursor, statement, restoring=True)
+        # The pipes as they were last created, which a changed script has not replaced yet (apply() does).
+        for name, table, copy_sql, recreated_at in self._stored_pipes(cursor):
+            copy = _parse_copy(copy_sql)
+            self._pipes[table] = self._pipe(name, copy, recreated_at)
 
     def _run(self, cursor: Any, statement: Statement, restoring: bool = False) -> None:
         """The applier's statement runner: run on fakesnow what it can run, emulate the rest."""
         kind = statement.kind
         if kind in _ACCOUNT_OBJECTS:
             logger.info("%s: %s %s has no local counterpart", statement.where, kind, statement.name)
+            if statement.properties:
+                self.settings.setdefault(statement.name.upper(), {}).update(statement.properties)
         elif kind == kinds.STAGE:
             cursor.execute(self._local_stage(statement))
+        elif kind == kinds.ALTER_STAGE:
+            cursor.execute(self._local_stage_moved(statement))
         elif kind == kinds.PIPE:
-            self._register_pipe(statement)
+            if restoring:
+                self._register_pipe(statement)
+            else:
+                self._apply_pipe(cursor, statement)
+        elif kind == kinds.ALTER_TABLE and self._column_exists(cursor, statement):
+            pass  # ADD COLUMN IF NOT EXISTS of a column the table has: nothing to do, and fakesnow is slow at it
+        elif kind == kinds.TABLE and self._table_exists(cursor, statement.name):
+            # fakesnow empties a table's load history on any CREATE TABLE, even IF NOT EXISTS on an existing
+            # table, which in Snowflake changes nothing; so it is not run when the table exists.
+            logger.info("%s: table %s exists", statement.where, statement.name)
         elif kind == kinds.DYNAMIC_TABLE:
+            self.settings[statement.name.upper()] = dict(statement.properties)
             self._register_dynamic_table(cursor, statement, create=not restoring)
         elif kind == kinds.VIEW:
             self._views[statement.name.upper()] = None
@@ -263,6 +328,35 @@ class LocalWarehouse:
                 cursor.execute(statement.text)
         else:
             cursor.execute(statement.text)
+
+    def _column_exists(self, cursor: Any, statement: Statement) -> bool:
+        """Whether the column an ALTER TABLE ... ADD COLUMN IF NOT EXISTS adds is there already (then the
+        statement is a no-op, and fakesnow is slow at it); the columns are read once per table."""
+        added = statement.expression.find(exp.ColumnDef) if statement.expression is not None else None
+        if added is None:
+            return False
+        table = statement.name.upper()
+        if table not in self._landing_columns:
+            database, schema, name = table.split(".")
+            cursor.execute(
+                "SELECT UPPER(column_name) FROM information_schema.columns "
+                "WHERE UPPER(table_catalog) = %s AND UPPER(table_schema) = %s AND UPPER(table_name) = %s",
+                (database, schema, name),
+            )
+            self._landing_columns[table] = {row[0] for row in cursor.fetchall()}
+        exists = added.name.upper() in self._landing_columns[table]
+        self._landing_columns[table].add(added.name.upper())  # it will be once the statement has run
+        return exists
+
+    @staticmethod
+    def _table_exists(cursor: Any, name: str) -> bool:
+        database, schema, table = name.upper().split(".")
+        cursor.execute(
+            "SELECT COUNT(*) FROM information_schema.tables "
+            "WHERE UPPER(table_catalog) = %s AND UPPER(table_schema) = %s AND UPPER(table_name) = %s",
+            (database, schema, table),
+        )
+        return int(cursor.fetchone()[0]) > 0
 
     def _local_stage(self, statement: Statement) -> str:
         """The stage statement with its s3:// URL pointed at the local copy of the bucket, without credentials."""
@@ -282,18 +376,104 @@ class LocalWarehouse:
         properties.set("expressions", kept)
         return stage.sql("snowflake")
 
+    def _local_stage_moved(self, statement: Statement) -> str:
+        """ALTER STAGE ... SET URL as the local stage created again on the new prefix (fakesnow has no ALTER)."""
+        url = statement.properties.get("URL", "").strip("'")
+        if not url.startswith("s3://"):
+            raise WarehouseError(f"{statement.where}: the local warehouse can only move a stage to another s3:// URL")
+        prefix = url.split("://", 1)[1].partition("/")[2]
+        self._stage_prefixes[statement.name.upper()] = prefix
+        return f"CREATE OR REPLACE STAGE {statement.name} URL = 'file://{self.stage_root}/{prefix}'"
+
+    def _pipe(self, name: str, copy: exp.Copy, recreated_at: datetime.datetime | None = None) -> _Pipe:
+        source = next((v.name for v in copy.find_all(exp.Var) if v.name.startswith("@")), None)
+        if source is None:
+            raise WarehouseError(f"pipe {name} does not load from a stage (@...)")
+        stage, _, path = source[1:].partition("/")
+        return _Pipe(name, copy, stage.upper(), path, recreated_at)
+
+    @staticmethod
+    def _pipe_table(copy: exp.Copy) -> str:
+        target = copy.this
+        return (target.this if isinstance(target, exp.Schema) else target).name.lower()
+
     def _register_pipe(self, statement: Statement) -> None:
         assert statement.copy is not None
-        target = statement.copy.this
-        table = target.this if isinstance(target, exp.Schema) else target
-        source = next((v.name for v in statement.copy.find_all(exp.Var) if v.name.startswith("@")), None)
-        if source is None:
-            raise WarehouseError(f"{statement.where}: pipe {statement.name} does not load from a stage (@...)")
-        stage, _, path = source[1:].partition("/")
-        self._pipes[table.name.lower()] = _Pipe(statement.name, statement.copy, stage.upper(), path)
+        self._pipes[self._pipe_table(statement.copy)] = self._pipe(statement.name, statement.copy)
 
-    def _pipe_copy_for(self, pipe: _Pipe, stage_file: str, pipe_file: str) -> exp.Copy:
+    def _apply_pipe(self, cursor: Any, statement: Statement) -> None:
+        """applier.pipes.apply_pipe, locally: create if missing, recreate by the procedure if the COPY changed."""
+        assert statement.copy is not None
+        table = self._pipe_table(statement.copy)
+        current = self._pipes.get(table)
+        if current is not None and current.copy.sql("snowflake") == statement.copy.sql("snowflake"):
+            self._store_pipe(cursor, current)  # a warehouse from before ADMIN.LOCAL_PIPES records it now
+            return
+        if current is None:
+            pipe = self._pipe(statement.name, statement.copy)
+            self._pipes[table] = pipe
+            self._store_pipe(cursor, pipe)
+            return
+        # The procedure: paused (no file is pending locally), recreated with an empty load history, resumed,
+        # and the files staged since the pause minus the margin loaded again (REFRESH MODIFIED_AFTER).
+        paused_at = datetime.datetime.now(datetime.UTC)
+        pipe = self._pipe(statement.name, statement.copy, recreated_at=paused_at)
+        self._pipes[table] = pipe
+        self._store_pipe(cursor, pipe)
+        logger.info("%s: pipe %s recreated with its new COPY", statement.where, statement.name)
+        folder = self.stage_root / self._stage_prefixes[pipe.stage] / pipe.path
+        since = (paused_at - GAP_MARGIN).timestamp()
+        staged = sorted(f for f in folder.rglob(f"*{MODEL_FILE_SUFFIX}") if f.stat().st_mtime >= since)
+        for path in staged:
+            self.ingest(table, path.relative_to(self.stage_root).as_posix())
+
+    def _stored_pipes(self, cursor: Any) -> list[tuple[str, str, str, datetime.datetime | None]]:
+        try:
+            cursor.execute(f"SELECT NAME, TABLE_NAME, COPY_SQL, RECREATED_AT FROM {self._local_pipes}")
+        except snowflake.connector.errors.ProgrammingError:
+            return []  # a warehouse from before the table: the pipes come from the statements
+        return [
+            (name, table, copy_sql, None if at is None else at.replace(tzinfo=datetime.UTC))
+            for name, table, copy_sql, at in cursor.fetchall()
+        ]
+
+    def _store_pipe(self, cursor: Any, pipe: _Pipe) -> None:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {self._local_pipes} "
+            "(NAME VARCHAR, TABLE_NAME VARCHAR, COPY_SQL VARCHAR, RECREATED_AT TIMESTAMP_NTZ)"
+        )
+        table = self._pipe_table(pipe.copy)
+        cursor.execute(f"DELETE FROM {self._local_pipes} WHERE TABLE_NAME = %s", (table,))
+        recreated_at = None if pipe.recreated_at is None else pipe.recreated_at.replace(tzinfo=None).isoformat()
+        cursor.execute(
+            f"INSERT INTO {self._local_pipes} (NAME, TABLE_NAME, COPY_SQL, RECREATED_AT) VALUES (%s, %s, %s, %s)",
+            (pipe.name, table, pipe.copy.sql("snowflake"), recreated_at),
+        )
+
+    @property
+    def _local_pipes(self) -> str:
+        return f"{self._variables['DATABASE']}.{self._variables['ADMIN_SCHEMA']}.{_LOCAL_PIPES}"
+
+    def _loaded_since(self, cursor: Any, table_name: str, stage_file: str, pipe: _Pipe) -> bool:
+        """Whether the pipe loaded `stage_file` since it was last recreated (its own load history)."""
+        assert pipe.recreated_at is not None
+        landing = f"{self._variables['DATABASE']}.{self._variables['LANDING_SCHEMA']}.{table_name.upper()}"
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {landing} WHERE loaded_file = %s AND loaded_at >= %s",
+            (stage_file, pipe.recreated_at.isoformat(sep=" ")),
+        )
+        return int(cursor.fetchone()[0]) > 0
+
+    def _pipe_copy_for(
+        self, pipe: _Pipe, stage_file: str, pipe_file: str, file_columns: set[str], force: bool = False
+    ) -> exp.Copy:
         copy = pipe.copy.copy()
+        # Snowflake reads a column the Parquet file does not have ($1:col) as NULL, e.g. a file written before the
+        # model gained the column; DuckDB refuses the unknown column, so the emulation writes the NULL in.
+        for value in list(copy.find_all(exp.JSONExtract)):
+            key = value.find(exp.JSONPathKey)
+            if key is not None and key.this not in file_columns:
+                value.replace(exp.Null())
         load_time = datetime.datetime.now(datetime.UTC).isoformat(sep=" ")
         for column in list(copy.find_all(exp.Column)):
             if column.name.upper() == "METADATA$FILENAME":
@@ -302,6 +482,8 @@ class LocalWarehouse:
                 column.replace(exp.cast(exp.Literal.string(load_time), "TIMESTAMPLTZ"))
         parameters = [p for p in copy.args.get("params") or [] if p.this.name.upper() != "ON_ERROR"]
         files = exp.CopyParameter(this=exp.Var(this="FILES"), expression=exp.Paren(this=exp.Literal.string(pipe_file)))
+        if force:
+            parameters.append(exp.CopyParameter(this=exp.Var(this="FORCE"), expression=exp.true()))
         copy.set("params", [files, *parameters])
         return copy
 

@@ -1,6 +1,6 @@
 """The Power BI semantic model: parameters, tables over the reporting views, relationships and measures.
 
-Each table reads one reporting view of `snowflake_sql/migrations/V006__reporting_views.sql` (the only objects
+Each table reads one reporting view of `snowflake_sql/migrations/R__50_reporting_views.sql` (the only objects
 the BI role may read) and keeps the columns a report needs, under names an analyst reads. Each measure carries
 its two forms side by side: `dax` for Power BI and `sql` for the local dashboard. The SQL form is an aggregate
 over the rows a visual shows (the CTE `visual_rows`, see `powerbi.sql`); where the DAX steps outside the
@@ -33,7 +33,7 @@ DATE_COLUMN = "Date"
 @dataclass(frozen=True)
 class Column:
     name: str
-    source: str  # the view's column, as V006 spells it (Snowflake returns it upper case)
+    source: str  # the view's column, as R__50 spells it (Snowflake returns it upper case)
     data_type: str
     description: str
     format: str | None = None

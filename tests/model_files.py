@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from contracts.model import TABLES_BY_NAME
+from contracts.model import TABLES_BY_NAME, Table
 from contracts.processed_zone import model_partition_prefix
 
 # What a reader without Spark (Snowflake, DuckDB, pyarrow) sees for each model type: int -> INT32, long -> INT64,
@@ -28,10 +28,18 @@ PARQUET_TYPES = {
 
 
 def write_model_file(
-    stage_root: Path, table: str, ingest_date: str, run_id: str, rows: list[dict[str, Any]], part: str = "0"
+    stage_root: Path,
+    table: str,
+    ingest_date: str,
+    run_id: str,
+    rows: list[dict[str, Any]],
+    part: str = "0",
+    model_table: Table | None = None,
 ) -> str:
-    """Write `rows` (lineage filled in) under `stage_root` as the Glue job would; return the processed-bucket key."""
-    schema = pa.schema([(c.name, PARQUET_TYPES[c.type]) for c in TABLES_BY_NAME[table].columns])
+    """Write `rows` (lineage filled in) under `stage_root` as the Glue job would; return the processed-bucket key.
+    `model_table`: the table's definition when it is not the contract's (a test's changed model)."""
+    definition = model_table or TABLES_BY_NAME[table]
+    schema = pa.schema([(c.name, PARQUET_TYPES[c.type]) for c in definition.columns])
     lineage = {
         "run_id": run_id,
         "ingest_date": datetime.date.fromisoformat(ingest_date),

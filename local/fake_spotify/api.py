@@ -118,6 +118,7 @@ class SpotifyApi:
     def __init__(self, catalog: Catalog, mode: str, tokens: TokenService, api_base: str, day: date) -> None:
         self.catalog = catalog
         self.render = Renderer(catalog, mode, api_base)
+        self.render.day = day
         self.mode = mode
         self.tokens = tokens
         self._state = catalog.state_on(day)
@@ -132,6 +133,7 @@ class SpotifyApi:
 
     def set_day(self, day: date) -> None:
         self._state = self.catalog.state_on(day)
+        self.render.day = day
 
     def set_moment(self, moment: datetime) -> None:
         self._state = at_moment(self.catalog.state_on(moment.astimezone(UTC).date()), self.catalog, moment)

@@ -7,7 +7,9 @@ gives the same answers. `size` is the number of tracks; artists, albums, playlis
 Every catalog, however small, carries the quirks of real data: non-ASCII names, multi-artist tracks, the same
 recording (ISRC) on a single and an album, compilations by "Various Artists", year- and month-precision release
 dates, tracks available nowhere, and in the user's playlists: a removed track, local files, podcast episodes,
-the same track twice and an old playlist whose `added_at`/`added_by` are null.
+the same track twice and an old playlist whose `added_at`/`added_by` are null. Credits change over time: a few
+multi-artist tracks have their main and first featured artist swapped on some days (`track_artist_ids`), as
+Spotify's credits are corrected after release.
 """
 
 from __future__ import annotations
@@ -155,6 +157,7 @@ class Catalog:
     track_ids: tuple[str, ...] = field(init=False, default=())  # in catalog order
     various_artists_id: str = field(init=False, default="")
     core_favourites: tuple[str, ...] = field(init=False, default=())  # track ids the user always comes back to
+    recredited: dict[str, int] = field(init=False, default_factory=dict)  # track id -> phase of its credit changes
     base_saved: tuple[tuple[str, datetime], ...] = field(init=False, default=())
     _states: dict[date, DayState] = field(init=False, default_factory=dict, repr=False, compare=False)
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False, compare=False)
@@ -171,6 +174,7 @@ class Catalog:
         self.core_favourites = tuple(rng.sample(self.track_ids, min(60, max(10, self.size // 5))))
         self._build_playlists(rng)
         self._build_saved(rng)
+        self._build_credit_changes()
 
     # -- what moves day by day -----------------------------------------------------------------------------
     def state_on(self, day: date) -> DayState:
@@ -187,9 +191,27 @@ class Catalog:
                 self._states[day] = state
         return state
 
+    def track_artist_ids(self, track: Track, day: date | None) -> tuple[str, ...]:
+        """The track's artists as the API lists them on `day` (all days alike when None): a re-credited track
+        swaps its main and first featured artist for two days out of every four."""
+        phase = self.recredited.get(track.id)
+        if day is None or phase is None or (day.toordinal() + phase) % 4 < 2:
+            return track.artist_ids
+        lead, first, *rest = track.artist_ids
+        return (first, lead, *rest)
+
     # -- construction ----------------------------------------------------------------------------------------
     def _id(self, kind: str, index: int) -> str:
         return names.spotify_id("fake-spotify", self.seed, kind, index)
+
+    def _build_credit_changes(self) -> None:
+        # A random stream of its own, so that the rest of the catalog is what it was before credits changed.
+        rng = random.Random(f"fake-spotify:{self.seed}:credits")
+        shared = [t for t in self.track_ids if len(self.tracks[t].artist_ids) > 1]
+        # Core favourites first: the user plays them often, so a changed credit meets plays in the reports.
+        candidates = [t for t in shared if t in self.core_favourites] or shared
+        chosen = rng.sample(candidates, min(len(candidates), max(2, len(shared) // 10)))
+        self.recredited = {track_id: rng.randrange(4) for track_id in chosen}
 
     def _build_users(self) -> None:
         self.user = User(names.user_id("fake-spotify", self.seed, "user", 0), names.USER_NAMES[0])

@@ -10,7 +10,7 @@ Links (`href`, `next`, `previous`) point at the server that renders them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
@@ -44,6 +44,7 @@ class Renderer:
         self.catalog = catalog
         self.mode = mode
         self.api_base = api_base.rstrip("/")  # http://127.0.0.1:PORT/v1
+        self.day: date | None = None  # the catalog's day: a track's credits depend on it
 
     @property
     def extended(self) -> bool:
@@ -146,7 +147,9 @@ class Renderer:
     # -- tracks --------------------------------------------------------------------------------------------
     def simplified_track(self, track: Track) -> JsonObject:
         body: JsonObject = {
-            "artists": [self.simplified_artist(self.catalog.artists[a]) for a in track.artist_ids],
+            "artists": [
+                self.simplified_artist(self.catalog.artists[a]) for a in self.catalog.track_artist_ids(track, self.day)
+            ],
             "disc_number": track.disc_number,
             "duration_ms": track.duration_ms,
             "explicit": track.explicit,

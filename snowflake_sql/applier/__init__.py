@@ -1,4 +1,5 @@
-"""Applies the warehouse's versioned SQL (`snowflake_sql/migrations/`) and reads back what AWS needs.
+"""Applies the warehouse's SQL scripts (`snowflake_sql/migrations/`, versioned and repeatable) and reads back
+what AWS needs.
 
 Used by the CDK custom resource (`applier.custom_resource.handler`), by the CLI (`python -m applier`) and by
 the local runtime (`local/warehouse.py`, which runs the same files on fakesnow). Import root: `snowflake_sql/`.

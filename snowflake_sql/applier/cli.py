@@ -15,7 +15,7 @@ import sys
 from typing import Any
 
 from applier.apply import apply_migrations
-from applier.connection import connect, credentials_from_secret, read_secret
+from applier.connection import connect, credentials_from_secret, read_secret, require_deploy_role
 from applier.errors import WarehouseError
 from applier.readback import read_aws_wiring
 from applier.variables import warehouse_variables
@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         secret_id = arguments.secret_id or config.secret_name("snowflake")
         connection = connect(credentials_from_secret(read_secret(secret_id), secret_id), variables)
         try:
+            require_deploy_role(connection, variables)
             applied = apply_migrations(connection, variables, dry_run=arguments.dry_run)
             if arguments.dry_run:
                 print(f"would apply: {', '.join(applied) or 'nothing (up to date)'}")

@@ -2,8 +2,9 @@
 
 The secret is JSON: `{"account": "<orgname-account>", "user": "...", "private_key": "<PEM>"}` for key-pair
 authentication (optionally `"private_key_passphrase"`), or `"password"` instead of `"private_key"` as a
-fallback; `"role"` is optional (the user's default role otherwise). The role must be able to create
-databases, warehouses, roles and integrations and to manage grants (ACCOUNTADMIN, or a role granted those).
+fallback; `"role"` is optional. The applier connects as the deploy role (`DEPLOY_ROLE`, config
+`[snowflake] deploy_role`) that an administrator created once with snowflake_sql/bootstrap.sql, and refuses
+to run as an administrator role: the secret is then never an account takeover.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from typing import Any
 from applier.errors import CredentialsError
 
 SECRET_SHAPE = '{"account": "<orgname-account>", "user": "<user>", "private_key": "<PEM>"}'
+# Roles that must never deploy: they can change any object, user or grant of the account.
+ADMIN_ROLES = frozenset({"ACCOUNTADMIN", "SECURITYADMIN", "ORGADMIN", "GLOBALORGADMIN"})
+_BOOTSTRAP = "create the deploy role and service user with `python -m applier.bootstrap` (snowflake_sql/README.md)"
 
 
 @dataclass(frozen=True)
@@ -54,11 +58,17 @@ def credentials_from_secret(secret_text: str, secret_id: str) -> SnowflakeCreden
         raise CredentialsError(
             f"secret {secret_id} has neither 'private_key' (key-pair, preferred) nor 'password'; add one"
         )
+    role = secret.get("role") or None
+    if isinstance(role, str) and role.strip().upper() in ADMIN_ROLES:
+        raise CredentialsError(
+            f"secret {secret_id} names role {role.strip().upper()}; the applier never deploys as an administrator: "
+            f"{_BOOTSTRAP}, then put that user and key in the secret and remove 'role'"
+        )
     der = _private_key_der(private_key, secret.get("private_key_passphrase"), secret_id) if private_key else None
     return SnowflakeCredentials(
         account=secret["account"].strip(),
         user=secret["user"].strip(),
-        role=(secret.get("role") or None),
+        role=role,
         private_key_der=der,
         password=None if der else password,
     )
@@ -108,12 +118,16 @@ def read_secret(secret_id: str) -> str:
 
 
 def connect(credentials: SnowflakeCredentials, variables: dict[str, str]) -> Any:
-    """A connection in UTC, on the pipeline's warehouse (once V001 has created it), tagged for query history."""
+    """A connection in UTC as the deploy role (`variables["DEPLOY_ROLE"]`, else the secret's role), on the
+    pipeline's warehouse (once V009 has created it), tagged for query history."""
     import snowflake.connector
 
+    arguments = credentials.connect_arguments()
+    if variables.get("DEPLOY_ROLE"):
+        arguments["role"] = variables["DEPLOY_ROLE"]
     try:
         return snowflake.connector.connect(
-            **credentials.connect_arguments(),
+            **arguments,
             warehouse=variables["WAREHOUSE"],
             session_parameters={"TIMEZONE": "UTC", "QUERY_TAG": "spotify-pipeline-applier"},
             login_timeout=60,
@@ -124,3 +138,17 @@ def connect(credentials: SnowflakeCredentials, variables: dict[str, str]) -> Any
             f"cannot connect to Snowflake account {credentials.account} as {credentials.user} ({reason}); "
             "check the secret's account identifier, user and key"
         ) from None
+
+
+def require_deploy_role(connection: Any, variables: dict[str, str]) -> None:
+    """CredentialsError unless the session runs as the deploy role (never an administrator role)."""
+    cursor = connection.cursor()
+    cursor.execute("SELECT CURRENT_ROLE()")
+    row = cursor.fetchone()
+    current = str(row[0] if row else "").upper()
+    expected = variables["DEPLOY_ROLE"].upper()
+    if current in ADMIN_ROLES or current != expected:
+        raise CredentialsError(
+            f"the session runs as role {current or '(none)'}, not the deploy role {expected}; {_BOOTSTRAP}, and "
+            f"grant {expected} to the secret's user"
+        )

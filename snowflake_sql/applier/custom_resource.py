@@ -22,7 +22,7 @@ import logging
 from typing import Any
 
 from applier.apply import apply_migrations
-from applier.connection import connect, credentials_from_secret, read_secret
+from applier.connection import connect, credentials_from_secret, read_secret, require_deploy_role
 from applier.readback import read_aws_wiring
 
 logger = logging.getLogger("applier")
@@ -38,6 +38,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     credentials = credentials_from_secret(read_secret(secret_arn), secret_arn)
     connection = connect(credentials, variables)
     try:
+        require_deploy_role(connection, variables)
         applied = apply_migrations(connection, variables)
         logger.info("%s: applied %s", request, ", ".join(applied) or "nothing (up to date)")
         wiring = read_aws_wiring(connection.cursor(), variables)

@@ -1,8 +1,15 @@
-"""The versioned SQL files: finding them, their checksums, rendering `${NAME}` variables, splitting statements.
+"""The SQL files: finding them, their checksums, rendering `${NAME}` variables, splitting statements.
 
-A migration is `migrations/V<version>__<name>.sql` (version: three or more digits, name: lower snake case).
-Applied files are immutable: their checksum is recorded, and a changed file stops the applier. A change to
-the warehouse is a new file with a higher version.
+Two kinds, as in schemachange and Flyway (NOTES.md section 8):
+
+- versioned `migrations/V<version>__<name>.sql` (version: three or more digits, name: lower snake case) create
+  state: databases, stages, integrations, roles, history tables. Each runs once, in version order; an applied
+  file is immutable (its checksum is recorded, and a changed file stops the applier); a change is a new file.
+- repeatable `migrations/R__<name>.sql` define what can be defined again: views, dynamic tables, the landing
+  tables' columns (added, never dropped), the pipes (recreated by the documented procedure, applier.pipes) and
+  the settings (`ALTER ... SET`). Each is re-applied, in name order after the versioned files, whenever its
+  *rendered* text changes: a new model column or a changed setting (target lag, warehouse size, an ARN, the
+  bucket) reaches Snowflake without a new file.
 """
 
 from __future__ import annotations
@@ -17,21 +24,42 @@ from applier.errors import MigrationError, TemplateError
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-_FILE_NAME = re.compile(r"^V(?P<version>[0-9]{3,})__(?P<name>[a-z0-9]+(?:_[a-z0-9]+)*)\.sql$")
+_FILE_NAME = re.compile(r"^(?:V(?P<version>[0-9]{3,})|R)__(?P<name>[a-z0-9]+(?:_[a-z0-9]+)*)\.sql$")
+
+# Versions applied by earlier releases, replaced when the warehouse moved to repeatable scripts and a deploy
+# role: V001-V002 (database, roles, integrations) are re-issued as V009-V010, which need no MANAGE GRANTS;
+# V003-V004 (landing tables, pipes) are generated from contracts/model.py into R__10 and R__20; V005-V008 (checks,
+# final tables, reporting views) are R__30 to R__50. A warehouse that applied them keeps their history rows,
+# checked against these checksums; a new warehouse never runs them. Their text is in git history and in
+# tests/warehouse/released_v008/, from which a test upgrades a warehouse.
+RETIRED_VERSIONS: dict[int, tuple[str, str]] = {
+    1: ("V001__database_warehouse_roles.sql", "cafa0559abc269f163f985120f8e5d5db714039f22d05e42d32c420ca8e4edc2"),
+    2: ("V002__storage_and_error_integrations.sql", "0051e1f996e5d6accf6e951f065207112680e8dac1d2df353f826fb817f6e236"),
+    3: ("V003__landing_tables.sql", "ed76ec0bfe3ba63a79dc0be0ba402d4b77bb4ddbda702bd0265c11cbfe394063"),
+    4: ("V004__pipes.sql", "255e0e070649f3a78586ca423f27dab68349a4d37f6c4ce8bdde2bf0b2546dee"),
+    5: ("V005__merge_into_core.sql", "341df1ee0c6f2c77bd84628c1194cc31bf873954ad3f579d2f2f8cb8d0de6b3b"),
+    6: ("V006__reporting_views.sql", "cd1767142ffd38b63e97087546a159849b87f80ca75caf21f317c18de24e0816"),
+    7: ("V007__upsert_keeps_latest_non_null.sql", "b78e9c5a741bf4ed7db7e4602f314f8f7bfe9f49627add4e89ee14e0b50d5bd0"),
+    8: ("V008__emptied_playlist_snapshot.sql", "8ea09081117271db5bc7d3bd8c993ff7917355b0ca25028ccca945732388d9f4"),
+}
 _VARIABLE = re.compile(r"\$\{(?P<name>[A-Z][A-Z0-9_]*)\}")
 
 
 @dataclass(frozen=True)
 class Migration:
-    version: int
+    version: int | None  # None for a repeatable script
     name: str
     path: Path
     text: str
 
     @property
+    def repeatable(self) -> bool:
+        return self.version is None
+
+    @property
     def label(self) -> str:
-        """`V001`: how logs, history and `apply()` name a version."""
-        return f"V{self.version:03d}"
+        """`V001` or `R__reporting_views`: how logs, history and `apply()` name a script."""
+        return f"R__{self.name}" if self.version is None else f"V{self.version:03d}"
 
     @property
     def filename(self) -> str:
@@ -40,40 +68,55 @@ class Migration:
     @property
     def checksum(self) -> str:
         """SHA-256 of the file with line endings normalised, so a checkout on Windows is not "drift"."""
-        return hashlib.sha256(self.text.replace("\r\n", "\n").encode("utf-8")).hexdigest()
+        return _sha256(self.text)
+
+    def rendered_checksum(self, variables: dict[str, str]) -> str:
+        """SHA-256 of the text with its variables filled in: what a repeatable script's history records."""
+        return _sha256(render(self.text, variables, self.filename))
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8")).hexdigest()
 
 
 def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    """Every migration in `directory`, ordered by version; any other file there is an error."""
+    """Every script in `directory`: the versioned ones by version, then the repeatable ones by name; any other
+    file there is an error."""
     if not directory.is_dir():
         raise MigrationError(f"migrations folder {directory} is missing; restore snowflake_sql/migrations/ from git")
     migrations: dict[int, Migration] = {}
+    repeatables: list[Migration] = []
     for path in sorted(directory.iterdir()):
         if path.name.startswith(".") or path.name == "README.md":
             continue
         match = _FILE_NAME.match(path.name)
         if not match:
             raise MigrationError(
-                f"{path.name} in {directory.name}/ is not named V<version>__<name>.sql "
-                "(e.g. V007__add_episode_table.sql); rename it"
+                f"{path.name} in {directory.name}/ is not named V<version>__<name>.sql or R__<name>.sql "
+                "(e.g. V010__add_episode_table.sql, R__50_reporting_views.sql); rename it"
             )
+        text = path.read_text(encoding="utf-8")
+        if match["version"] is None:
+            repeatables.append(Migration(None, match["name"], path, text))
+            continue
         version = int(match["version"])
         if version in migrations:
             raise MigrationError(
                 f"{path.name} and {migrations[version].filename} share version {version}; give the newer one "
                 "the next free version"
             )
-        migrations[version] = Migration(version, match["name"], path, path.read_text(encoding="utf-8"))
+        migrations[version] = Migration(version, match["name"], path, text)
     if not migrations:
         raise MigrationError(f"no V<version>__<name>.sql files in {directory}; restore them from git")
-    return [migrations[v] for v in sorted(migrations)]
+    return [migrations[v] for v in sorted(migrations)] + sorted(repeatables, key=lambda m: m.name)
 
 
 def migrations_fingerprint(migrations: list[Migration]) -> str:
-    """One hash over every file's version and checksum: changes whenever a migration is added or edited.
+    """One hash over every file's label and checksum: changes whenever a script is added or edited.
 
     The stack passes it as a custom-resource property so that CloudFormation sends an Update (and the applier
-    runs) when a new migration ships; properties that never change would never trigger one.
+    runs) when a new or edited script ships; properties that never change would never trigger one. (A changed
+    setting changes the `Variables` property, which triggers one as well.)
     """
     digest = hashlib.sha256()
     for migration in migrations:

@@ -1,16 +1,18 @@
-"""What each rendered statement is, and whether it is well formed, before anything runs.
+"""What each rendered statement is, and the project's own rules for it, checked before anything runs.
 
-sqlglot's Snowflake dialect parses most statements. Where it gives up and returns an opaque `Command` (pipes,
-roles, grants on future objects, notification integrations), or accepts any `KEY = value` (warehouses, stages,
-file formats, integrations), a small grammar of the text checks the statement instead: known keywords,
-required properties, plausible values. So a typo in a pipe or a grant stops `make test` and the applier, not a
-deployment halfway through.
+Snowflake validates its own syntax when a statement runs; this module checks only what Snowflake would accept
+but this project must not do, and tells the local emulation what kind of object each statement is:
 
-Every statement must be re-runnable, because a migration that fails halfway is applied again from the top:
-CREATE says `IF NOT EXISTS`, never `OR REPLACE` (on a table or pipe it resets Snowpipe's load history; on an
-integration it generates a new external id and breaks the IAM trust); ALTER TABLE says `IF [NOT] EXISTS`.
-Derived objects are the exception: views and dynamic tables hold nothing that cannot be computed again, so
-`CREATE OR REPLACE` is how a later migration redefines one.
+- re-runnable: CREATE says `IF NOT EXISTS`, ALTER says `IF EXISTS`, because a script that fails halfway runs
+  again from the top;
+- `OR REPLACE` only on views and dynamic tables, which hold nothing that cannot be computed again. On a table
+  or pipe it resets Snowpipe's load history (files load twice), on an integration it makes a new external id
+  (the IAM trust breaks), on a stage, schema or database it drops what is in or behind it. The one exception,
+  recreating a pipe whose COPY changed, is applier/pipes.py's procedure, not a statement in a script;
+- a dynamic table names its TARGET_LAG, WAREHOUSE and an explicit REFRESH_MODE (INCREMENTAL or FULL: Snowflake
+  advises against AUTO in production);
+- a pipe loads with COPY INTO ... FROM (SELECT ... FROM @stage/...), says its ON_ERROR policy, and never calls
+  CURRENT_TIMESTAMP and kin (Snowpipe evaluates them per file at an unpredictable time).
 """
 
 from __future__ import annotations
@@ -38,47 +40,120 @@ WAREHOUSE = "warehouse"
 ROLE = "role"
 GRANT = "grant"
 PIPE = "pipe"
+# ALTER ... SET of an object that exists: how a repeatable script applies a changed setting.
+ALTER_WAREHOUSE = "alter_warehouse"
+ALTER_STAGE = "alter_stage"
+ALTER_INTEGRATION = "alter_integration"
+ALTER_SCHEMA = "alter_schema"  # ENABLE MANAGED ACCESS only
 
 _IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_$]*"
 _QUALIFIED = rf"{_IDENTIFIER}(?:\.{_IDENTIFIER}){{0,2}}"
 _FLAGS = re.IGNORECASE | re.DOTALL
 
+# CREATE <words> -> kind; OR REPLACE is allowed on the derived kinds only.
+_CREATE_KINDS = {
+    "DATABASE": DATABASE,
+    "SCHEMA": SCHEMA,
+    "TABLE": TABLE,
+    "DYNAMIC TABLE": DYNAMIC_TABLE,
+    "VIEW": VIEW,
+    "FILE FORMAT": FILE_FORMAT,
+    "STAGE": STAGE,
+    "STORAGE INTEGRATION": STORAGE_INTEGRATION,
+    "NOTIFICATION INTEGRATION": NOTIFICATION_INTEGRATION,
+    "WAREHOUSE": WAREHOUSE,
+    "ROLE": ROLE,
+    "PIPE": PIPE,
+}
+_REPLACEABLE = {VIEW, DYNAMIC_TABLE}
+_PROPERTY_KINDS = {WAREHOUSE, ROLE, FILE_FORMAT, STAGE, STORAGE_INTEGRATION, NOTIFICATION_INTEGRATION}
+_ALTER_KINDS = {
+    "SCHEMA": ALTER_SCHEMA,
+    "TABLE": ALTER_TABLE,
+    "WAREHOUSE": ALTER_WAREHOUSE,
+    "STAGE": ALTER_STAGE,
+    "STORAGE INTEGRATION": ALTER_INTEGRATION,
+    "NOTIFICATION INTEGRATION": ALTER_INTEGRATION,
+}
+_REFRESH_MODES = ("INCREMENTAL", "FULL")
+
+
+def _words(kinds: dict[str, str]) -> str:
+    return "|".join(r"\s+".join(k.split()) for k in sorted(kinds, key=len, reverse=True))
+
+
+_CREATE = re.compile(
+    rf"^CREATE\s+(?P<replace>OR\s+REPLACE\s+)?(?P<kind>{_words(_CREATE_KINDS)})\s+"
+    rf"(?P<exists>IF\s+NOT\s+EXISTS\s+)?(?P<name>{_QUALIFIED})(?P<rest>(?:\s.*)?)$",
+    _FLAGS,
+)
+_ALTER = re.compile(
+    rf"^ALTER\s+(?P<kind>{_words(_ALTER_KINDS)})\s+(?P<exists>IF\s+EXISTS\s+)?(?P<name>{_QUALIFIED})(?P<rest>\s.*)$",
+    _FLAGS,
+)
+_GRANT = re.compile(rf"^GRANT\s.+\sTO\s+(?:ROLE|USER)\s+(?P<grantee>{_IDENTIFIER})$", _FLAGS)
+
 
 @dataclass(frozen=True)
 class Statement:
     kind: str
-    name: str  # the object the statement creates or grants on, as written
+    name: str  # the object the statement creates, alters or grants to, as written
     text: str
-    where: str  # "V004__pipes.sql line 12"
+    where: str  # "R__20_pipes.sql line 12"
     expression: exp.Expr | None = field(default=None, compare=False)  # sqlglot's parse, unless a Command
     copy: exp.Copy | None = field(default=None, compare=False)  # a pipe's COPY statement
     properties: dict[str, str] = field(default_factory=dict, compare=False)  # KEY = raw value, keys upper case
 
 
 def classify(text: str, where: str) -> Statement:
-    """The kind of `text` and its parts; StatementError (naming `where`) if it is malformed or unknown."""
+    """The kind of `text` and its parts; StatementError (naming `where`) if it breaks one of the rules."""
     expression = _parse(text, where)
-    if isinstance(expression, exp.Command):
-        return _classify_command(text, where)
-    if isinstance(expression, exp.Grant):
-        # sqlglot accepts any word as a privilege ("GRANT USAG ON ..."); the grammar below does not.
-        return _grant(text, where)
-    if isinstance(expression, exp.Create):
-        return _classify_create(expression, text, where)
-    if isinstance(expression, exp.Alter) and str(expression.args.get("kind", "")).upper() == "TABLE":
-        if not re.search(r"\bIF\s+(NOT\s+)?EXISTS\b", text, _FLAGS):
-            raise StatementError(f"{where}: ALTER TABLE needs IF [NOT] EXISTS so that re-running the file is safe")
-        return Statement(ALTER_TABLE, expression.this.sql("snowflake"), text, where, expression)
+    parsed = None if isinstance(expression, exp.Command) else expression
+    if match := _CREATE.match(text):
+        kind = _CREATE_KINDS[" ".join(match["kind"].upper().split())]
+        _require_rerunnable(kind, bool(match["replace"]), bool(match["exists"]), where)
+        if kind == PIPE:
+            return _pipe(match["name"], text, where)
+        # The settings of the objects given as `KEY = value` (read by ops and the local emulation).
+        properties = parse_properties(match["rest"], where) if kind in _PROPERTY_KINDS else {}
+        statement = Statement(kind, match["name"], text, where, parsed, properties=properties)
+        if kind == DYNAMIC_TABLE:
+            _check_dynamic_table(statement)
+        return statement
+    if match := _ALTER.match(text):
+        kind = _ALTER_KINDS[" ".join(match["kind"].upper().split())]
+        if not match["exists"]:
+            raise StatementError(f"{where}: ALTER {match['kind'].upper()} needs IF EXISTS so that re-running is safe")
+        if kind == ALTER_TABLE:
+            add = re.match(r"^\s*ADD\s+(?:COLUMN\s+)?IF\s+NOT\s+EXISTS\s", match["rest"], _FLAGS)
+            if not add:
+                raise StatementError(
+                    f"{where}: ALTER TABLE may only ADD COLUMN IF NOT EXISTS (columns are never dropped)"
+                )
+            return Statement(kind, match["name"], text, where, parsed)
+        if kind == ALTER_SCHEMA:
+            if not re.fullmatch(r"\s*ENABLE\s+MANAGED\s+ACCESS\s*", match["rest"], _FLAGS):
+                raise StatementError(f"{where}: ALTER SCHEMA may only ENABLE MANAGED ACCESS")
+            return Statement(kind, match["name"], text, where, parsed)
+        settings = re.match(r"^\s*SET\s+(?P<properties>.*)$", match["rest"], _FLAGS)
+        if not settings:
+            raise StatementError(f"{where}: ALTER {match['kind'].upper()} may only SET properties")
+        return Statement(
+            kind, match["name"], text, where, parsed, properties=parse_properties(settings["properties"], where)
+        )
+    if match := _GRANT.match(text):
+        return Statement(GRANT, match["grantee"], text, where, parsed)
     raise StatementError(
-        f"{where}: {_head(text)!r} is not a statement the applier can check (or re-run safely); use CREATE, "
-        "ALTER TABLE or GRANT, or teach applier/statements.py the new kind"
+        f"{where}: {_head(text)!r} is not a statement the applier knows how to re-run safely; use CREATE ... IF NOT "
+        "EXISTS, CREATE OR REPLACE VIEW / DYNAMIC TABLE, ALTER ... IF EXISTS, or GRANT (or teach "
+        "applier/statements.py the new kind and local/warehouse.py how to emulate it)"
     )
 
 
 def _parse(text: str, where: str) -> exp.Expr:
     sqlglot_logger = logging.getLogger("sqlglot")
     level = sqlglot_logger.level
-    # sqlglot warns on every statement it can only keep as a Command; those get the text checks below.
+    # sqlglot warns on every statement it can only keep as a Command (pipes, roles, ALTER ... SET).
     sqlglot_logger.setLevel(logging.ERROR)
     try:
         expressions = sqlglot.parse(text, read="snowflake")
@@ -96,139 +171,39 @@ def _head(text: str) -> str:
     return " ".join(text.split()[:4])
 
 
-# -- CREATE statements sqlglot parses -----------------------------------------------------------------------------
-
-
-def _classify_create(expression: exp.Create, text: str, where: str) -> Statement:
-    kind = str(expression.args.get("kind") or "").upper()
-    target = expression.this.this if isinstance(expression.this, exp.Schema) else expression.this
-    name = target.sql("snowflake") if target is not None else ""
-    properties = expression.args.get("properties")
-    dynamic = properties is not None and any(isinstance(p, exp.DynamicProperty) for p in properties.expressions)
-    replace, exists = bool(expression.args.get("replace")), bool(expression.args.get("exists"))
-    _require_rerunnable("DYNAMIC TABLE" if dynamic else kind, replace, exists, where)
-    if kind == "TABLE":
-        if not dynamic:
-            return Statement(TABLE, name, text, where, expression)
-        given = {
-            p.this.name.upper() for p in properties.expressions if isinstance(p, exp.Property) and p.this is not None
-        }
-        missing = sorted({"TARGET_LAG", "WAREHOUSE"} - given)
-        if missing:
-            raise StatementError(f"{where}: dynamic table {name} has no {missing[0]}; add {missing[0]} = ...")
-        if not isinstance(expression.expression, exp.Query):
-            raise StatementError(f"{where}: dynamic table {name} needs AS SELECT ...")
-        return Statement(DYNAMIC_TABLE, name, text, where, expression)
-    if kind in ("DATABASE", "SCHEMA", "VIEW"):
-        return Statement(kind.lower(), name, text, where, expression)
-    if kind in _OBJECT_KINDS:
-        statement = _check_object(kind, text, where)
-        return Statement(statement.kind, statement.name, text, where, expression, properties=statement.properties)
-    raise StatementError(f"{where}: CREATE {kind} is not an object kind the applier can check")
-
-
 def _require_rerunnable(kind: str, replace: bool, exists: bool, where: str) -> None:
-    if kind in ("VIEW", "DYNAMIC TABLE"):
+    label = kind.replace("_", " ").upper()
+    if kind in _REPLACEABLE:
         if not (replace or exists):
-            raise StatementError(f"{where}: CREATE {kind} must say OR REPLACE or IF NOT EXISTS to be re-runnable")
+            raise StatementError(f"{where}: CREATE {label} must say OR REPLACE or IF NOT EXISTS to be re-runnable")
         return
     if replace:
         raise StatementError(
-            f"{where}: CREATE OR REPLACE {kind} is not allowed (it resets a table's or pipe's load history and an "
-            "integration's external id); use CREATE ... IF NOT EXISTS and a new migration for changes"
+            f"{where}: CREATE OR REPLACE {label} is not allowed (it resets a table's or pipe's load history, an "
+            "integration's external id, or drops what a stage, schema or database holds); use CREATE ... IF NOT "
+            "EXISTS, and ALTER ... IF EXISTS in a repeatable script for changes"
         )
     if not exists:
-        raise StatementError(f"{where}: CREATE {kind} needs IF NOT EXISTS so that re-running the file is safe")
+        raise StatementError(f"{where}: CREATE {label} needs IF NOT EXISTS so that re-running the file is safe")
 
 
-# -- Statements checked on their text ----------------------------------------------------------------------------
+def _check_dynamic_table(statement: Statement) -> None:
+    where, name, create = statement.where, statement.name, statement.expression
+    if not isinstance(create, exp.Create) or not isinstance(create.expression, exp.Query):
+        raise StatementError(f"{where}: dynamic table {name} needs a column list and AS SELECT ...")
+    properties = create.args.get("properties")
+    for prop in properties.expressions if properties else []:
+        if type(prop) is exp.Property and prop.this is not None:
+            statement.properties[prop.this.name.upper()] = prop.args["value"].sql("snowflake")
+    for required in ("TARGET_LAG", "WAREHOUSE", "REFRESH_MODE"):
+        if required not in statement.properties:
+            raise StatementError(f"{where}: dynamic table {name} has no {required}; add {required} = ...")
+    if statement.properties["REFRESH_MODE"].upper() not in _REFRESH_MODES:
+        raise StatementError(
+            f"{where}: dynamic table {name} has REFRESH_MODE = {statement.properties['REFRESH_MODE']}; say "
+            "INCREMENTAL or FULL (Snowflake advises against AUTO in production)"
+        )
 
-
-@dataclass(frozen=True)
-class _Spec:
-    kind: str
-    required: frozenset[str]
-    optional: frozenset[str]
-    values: dict[str, str]  # property -> regular expression its raw value must match (whole value)
-
-
-_BOOLEAN = r"TRUE|FALSE"
-_STRING = r"'(?:[^']|'')*'"
-_ARN = r"'arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{12}:[^']+'"
-_S3_URL = r"'s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/[^']*'"
-_SIZES = "XSMALL|X-SMALL|SMALL|MEDIUM|LARGE|XLARGE|X-LARGE|XXLARGE|X2LARGE|2X-LARGE|XXXLARGE|X3LARGE|3X-LARGE"
-
-_OBJECT_KINDS: dict[str, _Spec] = {
-    "WAREHOUSE": _Spec(
-        WAREHOUSE,
-        frozenset({"WAREHOUSE_SIZE"}),
-        frozenset({"AUTO_SUSPEND", "AUTO_RESUME", "INITIALLY_SUSPENDED", "STATEMENT_TIMEOUT_IN_SECONDS", "COMMENT"}),
-        {
-            "WAREHOUSE_SIZE": rf"'(?:{_SIZES})'|(?:{_SIZES})",
-            "AUTO_SUSPEND": r"[0-9]+",
-            "AUTO_RESUME": _BOOLEAN,
-            "INITIALLY_SUSPENDED": _BOOLEAN,
-            "STATEMENT_TIMEOUT_IN_SECONDS": r"[0-9]+",
-        },
-    ),
-    "ROLE": _Spec(ROLE, frozenset(), frozenset({"COMMENT"}), {}),
-    "FILE FORMAT": _Spec(
-        FILE_FORMAT,
-        frozenset({"TYPE"}),
-        frozenset(
-            {"COMPRESSION", "BINARY_AS_TEXT", "USE_LOGICAL_TYPE", "TRIM_SPACE", "USE_VECTORIZED_SCANNER"}
-            | {"REPLACE_INVALID_CHARACTERS", "NULL_IF", "COMMENT"}
-        ),
-        {
-            "TYPE": r"PARQUET|CSV|JSON|AVRO|ORC|XML",
-            "BINARY_AS_TEXT": _BOOLEAN,
-            "USE_LOGICAL_TYPE": _BOOLEAN,
-            "TRIM_SPACE": _BOOLEAN,
-            "USE_VECTORIZED_SCANNER": _BOOLEAN,
-            "REPLACE_INVALID_CHARACTERS": _BOOLEAN,
-            "COMPRESSION": r"AUTO|SNAPPY|LZO|NONE",
-        },
-    ),
-    "STORAGE INTEGRATION": _Spec(
-        STORAGE_INTEGRATION,
-        frozenset({"TYPE", "STORAGE_PROVIDER", "ENABLED", "STORAGE_AWS_ROLE_ARN", "STORAGE_ALLOWED_LOCATIONS"}),
-        frozenset({"STORAGE_BLOCKED_LOCATIONS", "STORAGE_AWS_OBJECT_ACL", "COMMENT"}),
-        {
-            "TYPE": r"EXTERNAL_STAGE",
-            "STORAGE_PROVIDER": r"'(?:S3|S3GOV|S3CHINA)'",
-            "ENABLED": _BOOLEAN,
-            "STORAGE_AWS_ROLE_ARN": _ARN,
-            "STORAGE_ALLOWED_LOCATIONS": rf"\(\s*{_S3_URL}(?:\s*,\s*{_S3_URL})*\s*\)",
-        },
-    ),
-    "NOTIFICATION INTEGRATION": _Spec(
-        NOTIFICATION_INTEGRATION,
-        frozenset({"ENABLED", "TYPE", "DIRECTION", "NOTIFICATION_PROVIDER", "AWS_SNS_TOPIC_ARN", "AWS_SNS_ROLE_ARN"}),
-        frozenset({"COMMENT"}),
-        {
-            "ENABLED": _BOOLEAN,
-            "TYPE": r"QUEUE",
-            "DIRECTION": r"OUTBOUND",
-            "NOTIFICATION_PROVIDER": r"AWS_SNS",
-            "AWS_SNS_TOPIC_ARN": _ARN,
-            "AWS_SNS_ROLE_ARN": _ARN,
-        },
-    ),
-    "STAGE": _Spec(
-        STAGE,
-        frozenset({"URL"}),
-        frozenset({"STORAGE_INTEGRATION", "FILE_FORMAT", "DIRECTORY", "COMMENT"}),
-        {"URL": _S3_URL, "STORAGE_INTEGRATION": _IDENTIFIER, "FILE_FORMAT": r"\(.*\)"},
-    ),
-    "PIPE": _Spec(
-        PIPE,
-        frozenset({"AUTO_INGEST"}),
-        frozenset({"ERROR_INTEGRATION", "AWS_SNS_TOPIC", "INTEGRATION", "COMMENT"}),
-        {"AUTO_INGEST": _BOOLEAN, "ERROR_INTEGRATION": _IDENTIFIER, "INTEGRATION": _STRING},
-    ),
-}
-for _spec in _OBJECT_KINDS.values():
-    _spec.values.setdefault("COMMENT", _STRING)
 
 _VALUE = r"'(?:[^']|'')*'|\((?:[^()']|'(?:[^']|'')*')*\)|[A-Za-z0-9_.$-]+"
 _PROPERTY = re.compile(rf"\s*(?P<key>{_IDENTIFIER})\s*=\s*(?P<value>{_VALUE})", _FLAGS)
@@ -252,172 +227,35 @@ def parse_properties(text: str, where: str) -> dict[str, str]:
     return properties
 
 
-def _check_object(kind: str, text: str, where: str, properties_text: str | None = None) -> Statement:
-    spec = _OBJECT_KINDS[kind]
-    words = r"\s+".join(kind.split())
-    match = re.match(
-        rf"^CREATE\s+(?P<replace>OR\s+REPLACE\s+)?{words}\s+(?P<exists>IF\s+NOT\s+EXISTS\s+)?"
-        rf"(?P<name>{_QUALIFIED})(?P<properties>(?:\s.*)?)$",
-        text,
-        _FLAGS,
-    )
-    if not match:
-        raise StatementError(f"{where}: expected CREATE {kind} IF NOT EXISTS <name> ...; check the statement")
-    _require_rerunnable(kind, bool(match["replace"]), bool(match["exists"]), where)
-    name = match["name"]
-    properties = parse_properties(match["properties"] if properties_text is None else properties_text, where)
-    unknown = sorted(set(properties) - spec.required - spec.optional)
-    if unknown:
-        known = ", ".join(sorted(spec.required | spec.optional))
-        raise StatementError(f"{where}: {kind} {name} has unknown property {unknown[0]}; known: {known}")
-    missing = sorted(spec.required - set(properties))
-    if missing:
-        raise StatementError(f"{where}: {kind} {name} needs {missing[0]} = ...")
-    for key, value in properties.items():
-        pattern = spec.values.get(key)
-        if pattern and not re.fullmatch(pattern, value, _FLAGS):
-            raise StatementError(f"{where}: {kind} {name} has {key} = {value[:60]}, which is not a valid value")
-    return Statement(spec.kind, name, text, where, properties=properties)
-
-
-def _classify_command(text: str, where: str) -> Statement:
-    if re.match(r"^CREATE\s+(OR\s+REPLACE\s+)?PIPE\b", text, _FLAGS):
-        return _pipe(text, where)
-    if re.match(r"^CREATE\s+(OR\s+REPLACE\s+)?ROLE\b", text, _FLAGS):
-        return _check_object("ROLE", text, where)
-    if re.match(r"^CREATE\s+(OR\s+REPLACE\s+)?NOTIFICATION\s+INTEGRATION\b", text, _FLAGS):
-        return _check_object("NOTIFICATION INTEGRATION", text, where)
-    if re.match(r"^GRANT\b", text, _FLAGS):
-        return _grant(text, where)
-    raise StatementError(
-        f"{where}: sqlglot cannot parse {_head(text)!r} and the applier has no text check for it; "
-        "write it in a form sqlglot parses, or add a check to applier/statements.py"
-    )
-
-
-# Functions a pipe must not call: Snowpipe evaluates them per file at an unpredictable time (Snowflake's CREATE PIPE
-# usage notes); METADATA$START_SCAN_TIME is the load time a pipe can use.
+# Functions a pipe must not call (Snowpipe evaluates them per file at an unpredictable time); METADATA$START_SCAN_TIME
+# is the load time a pipe can use.
 _PIPE_FORBIDDEN = (exp.CurrentTimestamp, exp.CurrentDate, exp.CurrentTime, exp.CurrentDatetime)
 
 
-def _pipe(text: str, where: str) -> Statement:
+def _pipe(name: str, text: str, where: str) -> Statement:
     match = re.match(
-        rf"^(?P<head>CREATE\s+(?:OR\s+REPLACE\s+)?PIPE\s+(?:IF\s+NOT\s+EXISTS\s+)?{_QUALIFIED})"
-        r"(?P<properties>.*?)\s+AS\s+(?P<copy>COPY\s+INTO\b.*)$",
+        rf"^CREATE\s+PIPE\s+IF\s+NOT\s+EXISTS\s+{_QUALIFIED}(?P<properties>.*?)\s+AS\s+(?P<copy>COPY\s+INTO\b.*)$",
         text,
         _FLAGS,
     )
     if not match:
         raise StatementError(f"{where}: expected CREATE PIPE IF NOT EXISTS <name> <properties> AS COPY INTO ...")
-    statement = _check_object("PIPE", match["head"], where, properties_text=match["properties"])
+    properties = parse_properties(match["properties"], where)
     copy = _parse(match["copy"], f"{where} (the pipe's COPY)")
     if not isinstance(copy, exp.Copy):
-        raise StatementError(f"{where}: pipe {statement.name} must load with COPY INTO ...")
-    _check_pipe_copy(copy, statement.name, where)
-    forbidden = next(copy.find_all(*_PIPE_FORBIDDEN), None)
-    if forbidden is not None:
-        raise StatementError(
-            f"{where}: pipe {statement.name} uses {forbidden.sql('snowflake')}; pipes must use "
-            "METADATA$START_SCAN_TIME for the load time"
-        )
-    return Statement(PIPE, statement.name, text, where, copy=copy, properties=statement.properties)
-
-
-# sqlglot keeps any `NAME = value` after COPY's FROM as a parameter, so the names and values are checked here.
-_PIPE_COPY_OPTIONS = {
-    "FILE_FORMAT": r"",
-    "ON_ERROR": r"CONTINUE|SKIP_FILE|SKIP_FILE_[0-9]+|'SKIP_FILE_[0-9]+%'|ABORT_STATEMENT",
-    "MATCH_BY_COLUMN_NAME": r"CASE_SENSITIVE|CASE_INSENSITIVE|NONE",
-    "PATTERN": _STRING,
-    "ENFORCE_LENGTH": _BOOLEAN,
-    "TRUNCATECOLUMNS": _BOOLEAN,
-}
-
-
-def _check_pipe_copy(copy: exp.Copy, pipe: str, where: str) -> None:
-    options = {}
-    for parameter in copy.args.get("params") or []:
-        name = parameter.this.name.upper()
-        if name not in _PIPE_COPY_OPTIONS:
-            raise StatementError(f"{where}: pipe {pipe}'s COPY has unknown option {name}")
-        options[name] = parameter.expression.sql("snowflake") if parameter.expression else ""
-        pattern = _PIPE_COPY_OPTIONS[name]
-        if pattern and not re.fullmatch(pattern, options[name], _FLAGS):
-            raise StatementError(f"{where}: pipe {pipe}'s COPY has {name} = {options[name]}, not a valid value")
-    if "ON_ERROR" not in options:
-        raise StatementError(f"{where}: pipe {pipe} needs an explicit ON_ERROR policy")
-    if "FILE_FORMAT" not in options:
-        raise StatementError(f"{where}: pipe {pipe} needs FILE_FORMAT = (FORMAT_NAME = ...)")
+        raise StatementError(f"{where}: pipe {name} must load with COPY INTO ...")
     sources = copy.args.get("files") or []
     select = sources[0].this if len(sources) == 1 and isinstance(sources[0], exp.Subquery) else None
     stage = select.args.get("from_") if isinstance(select, exp.Select) else None
     if stage is None or not stage.this.sql("snowflake").startswith("@"):
-        raise StatementError(f"{where}: pipe {pipe}'s COPY must read FROM (SELECT $1:col::TYPE, ... FROM @stage/path/)")
-    target = copy.this
-    if isinstance(target, exp.Schema) and len(target.expressions) != len(select.expressions):
+        raise StatementError(f"{where}: pipe {name}'s COPY must read FROM (SELECT $1:col::TYPE, ... FROM @stage/path/)")
+    options = {p.this.name.upper() for p in copy.args.get("params") or []}
+    if "ON_ERROR" not in options:
+        raise StatementError(f"{where}: pipe {name} needs an explicit ON_ERROR policy")
+    forbidden = next(copy.find_all(*_PIPE_FORBIDDEN), None)
+    if forbidden is not None:
         raise StatementError(
-            f"{where}: pipe {pipe} loads {len(target.expressions)} columns from {len(select.expressions)} values; "
-            "list one value per target column"
+            f"{where}: pipe {name} uses {forbidden.sql('snowflake')}; pipes must use METADATA$START_SCAN_TIME "
+            "for the load time"
         )
-
-
-# What each privilege applies to; OWNERSHIP is left out on purpose: migrations never hand objects away.
-_PRIVILEGES: dict[str, frozenset[str]] = {
-    "DATABASE": frozenset({"USAGE", "MONITOR", "CREATE SCHEMA"}),
-    "SCHEMA": frozenset(
-        {"USAGE", "MONITOR", "CREATE TABLE", "CREATE VIEW", "CREATE STAGE", "CREATE FILE FORMAT"}
-        | {"CREATE PIPE", "CREATE DYNAMIC TABLE"}
-    ),
-    "WAREHOUSE": frozenset({"USAGE", "OPERATE", "MONITOR"}),
-    "INTEGRATION": frozenset({"USAGE"}),
-    "STAGE": frozenset({"USAGE", "READ", "WRITE"}),
-    "FILE FORMAT": frozenset({"USAGE"}),
-    "PIPE": frozenset({"MONITOR", "OPERATE"}),
-    "TABLE": frozenset({"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES"}),
-    "VIEW": frozenset({"SELECT", "REFERENCES"}),
-    "DYNAMIC TABLE": frozenset({"SELECT", "MONITOR", "OPERATE"}),
-}
-_PLURALS = {
-    "TABLES": "TABLE",
-    "VIEWS": "VIEW",
-    "DYNAMIC TABLES": "DYNAMIC TABLE",
-    "PIPES": "PIPE",
-    "STAGES": "STAGE",
-    "FILE FORMATS": "FILE FORMAT",
-    "SCHEMAS": "SCHEMA",
-}
-_SINGLE = "|".join(r"\s+".join(k.split()) for k in sorted(_PRIVILEGES, key=len, reverse=True))
-_PLURAL = "|".join(r"\s+".join(k.split()) for k in sorted(_PLURALS, key=len, reverse=True))
-
-
-def _grant(text: str, where: str) -> Statement:
-    role_grant = re.match(
-        rf"^GRANT\s+ROLE\s+(?P<role>{_IDENTIFIER})\s+TO\s+(?:ROLE|USER)\s+(?P<grantee>{_IDENTIFIER})$", text, _FLAGS
-    )
-    if role_grant:
-        return Statement(GRANT, role_grant["role"], text, where)
-    match = re.match(
-        rf"^GRANT\s+(?P<privileges>.+?)\s+ON\s+(?:(?P<scope>ALL|FUTURE)\s+(?P<plural>{_PLURAL})\s+IN\s+"
-        rf"(?:SCHEMA|DATABASE)\s+(?P<container>{_QUALIFIED})|(?P<single>{_SINGLE})\s+(?P<name>{_QUALIFIED}))"
-        rf"\s+TO\s+ROLE\s+(?P<grantee>{_IDENTIFIER})$",
-        text,
-        _FLAGS,
-    )
-    if not match:
-        raise StatementError(
-            f"{where}: expected GRANT <privileges> ON <object kind> <name> TO ROLE <role> "
-            "(or ON ALL|FUTURE <kinds> IN SCHEMA <name>); check the statement"
-        )
-    if match["plural"]:
-        object_kind = _PLURALS[" ".join(match["plural"].upper().split())]
-        name = match["container"]
-    else:
-        object_kind = " ".join(match["single"].upper().split())
-        name = match["name"]
-    allowed = _PRIVILEGES[object_kind]
-    for privilege in match["privileges"].split(","):
-        privilege = " ".join(privilege.upper().split())
-        if privilege not in allowed:
-            known = ", ".join(sorted(allowed))
-            raise StatementError(f"{where}: {privilege!r} is not a privilege on a {object_kind}; use one of: {known}")
-    return Statement(GRANT, name, text, where)
+    return Statement(PIPE, name, text, where, copy=copy, properties=properties)

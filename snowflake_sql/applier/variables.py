@@ -16,6 +16,7 @@ from applier.errors import TemplateError
 # The applier's own bookkeeping lives in its own schema; it is not a pipeline setting, so not in the config.
 ADMIN_SCHEMA = "ADMIN"
 HISTORY_TABLE_NAME = "MIGRATION_HISTORY"
+REPEATABLE_HISTORY_TABLE_NAME = "REPEATABLE_HISTORY"
 REJECTS_VIEW_NAME = "LANDING_REJECTS"
 
 IDENTIFIER_VARIABLES = (
@@ -27,12 +28,13 @@ IDENTIFIER_VARIABLES = (
     "WAREHOUSE",
     "LOADER_ROLE",
     "BI_ROLE",
+    "DEPLOY_ROLE",
     "STORAGE_INTEGRATION",
     "STAGE",
     "FILE_FORMAT",
     "ERROR_INTEGRATION",
 )
-QUALIFIED_VARIABLES = ("HISTORY_TABLE", "REJECTS_VIEW")
+QUALIFIED_VARIABLES = ("HISTORY_TABLE", "REPEATABLE_HISTORY_TABLE", "REJECTS_VIEW")
 ARN_VARIABLES = ("STORAGE_ROLE_ARN", "ERROR_TOPIC_ARN", "ERROR_ROLE_ARN")
 OTHER_VARIABLES = ("WAREHOUSE_SIZE", "TARGET_LAG", "PROCESSED_BUCKET", "MODEL_PREFIX")
 VARIABLE_NAMES = IDENTIFIER_VARIABLES + QUALIFIED_VARIABLES + ARN_VARIABLES + OTHER_VARIABLES
@@ -65,11 +67,13 @@ def warehouse_variables(
         "REPORTING_SCHEMA": snowflake.reporting_schema,
         "ADMIN_SCHEMA": ADMIN_SCHEMA,
         "HISTORY_TABLE": f"{snowflake.database}.{ADMIN_SCHEMA}.{HISTORY_TABLE_NAME}",
+        "REPEATABLE_HISTORY_TABLE": f"{snowflake.database}.{ADMIN_SCHEMA}.{REPEATABLE_HISTORY_TABLE_NAME}",
         "REJECTS_VIEW": f"{snowflake.database}.{snowflake.core_schema}.{REJECTS_VIEW_NAME}",
         "WAREHOUSE": snowflake.warehouse,
         "WAREHOUSE_SIZE": snowflake.warehouse_size,
         "LOADER_ROLE": snowflake.loader_role,
         "BI_ROLE": snowflake.bi_role,
+        "DEPLOY_ROLE": snowflake.deploy_role,
         "STORAGE_INTEGRATION": snowflake.storage_integration,
         "STAGE": snowflake.stage,
         "FILE_FORMAT": snowflake.file_format,

@@ -201,3 +201,27 @@ def test_a_day_before_the_changes_begin_shows_only_what_was_added_by_then(catalo
         assert all(e.added_at is None or e.added_at <= state.as_of for e in playlist_state.entries)
     assert all(added_at <= state.as_of for _, added_at in state.saved_tracks)
     assert len(state.plays) >= 1
+
+
+def test_some_tracks_credits_change_from_day_to_day_as_the_api_serves_them(server) -> None:
+    from tests.fake_spotify.clients import app_client
+
+    # Given a re-credited track (its main and first featured artist swap two days out of four)
+    catalog = server.catalog
+    assert catalog.recredited
+    track = catalog.tracks[next(iter(catalog.recredited))]
+    spotify = app_client(server)
+    served = []
+    # When the API is asked for it on four consecutive days
+    for offset in range(4):
+        server.set_day(DAY + timedelta(days=offset))
+        served.append(tuple(a["id"] for a in spotify.track(track.id)["artists"]))
+
+    # Then it lists the same artists, in both orders, each with one main artist
+    lead, first, *rest = track.artist_ids
+    assert set(served) == {track.artist_ids, (first, lead, *rest)}
+    # ... while a track that is not re-credited never changes
+    steady = next(t for t in catalog.track_ids if t not in catalog.recredited)
+    assert {catalog.track_artist_ids(catalog.tracks[steady], DAY + timedelta(days=d)) for d in range(4)} == {
+        catalog.tracks[steady].artist_ids
+    }

@@ -64,3 +64,20 @@ def test_state_persists_as_plain_files(runs: DailyRuns) -> None:
     raw_manifests = list((runs.state_dir / "s3").glob("*-raw-*/spotify/ingest_date=*/run_id=*/_manifest.json"))
     assert len(raw_manifests) == 3
     assert list((runs.state_dir / "s3").glob("*-processed-*/model/fact_play/snapshot_date=*/run_id=*/*.parquet"))
+
+
+def test_credits_the_catalog_changed_leave_one_main_artist_per_track_and_album(runs: DailyRuns) -> None:
+    def main_artists(rows: list[tuple]) -> dict[str, list[str]]:
+        mains: dict[str, list[str]] = {}
+        for owner, artist, position, *_ in rows:
+            if position == 0:
+                mains.setdefault(owner, []).append(artist)
+        return mains
+
+    day_1 = main_artists(runs.core_after_day_1["bridge_track_artist"])
+    day_2 = main_artists(runs.core_after_day_2["bridge_track_artist"])
+    # The fake catalog re-credited some tracks between the days, and the day-2 run read some of them again
+    assert [t for t in day_1.keys() & day_2.keys() if day_1[t] != day_2[t]]
+    # Each track and album still has exactly one main artist: no play is counted under two
+    assert all(len(artists) == 1 for artists in day_2.values())
+    assert all(len(a) == 1 for a in main_artists(runs.core_after_day_2["bridge_album_artist"]).values())

@@ -14,7 +14,7 @@ import fakesnow
 import pytest
 import snowflake.connector
 
-from applier import apply_migrations, load_migrations, read_history
+from applier import apply_migrations, load_migrations, plan_migrations, read_history
 from applier.errors import MigrationError, StatementError
 
 HISTORY = """
@@ -144,3 +144,88 @@ def test_a_dry_run_lists_pending_versions_and_changes_nothing(connection, folder
     assert pending == ["V001", "V999", "V1000"]
     assert "would apply V999__plays.sql" in caplog.text
     assert read_history(connection.cursor(), variables) == []
+
+
+REPEATABLE_HISTORY = """
+CREATE TABLE IF NOT EXISTS ${REPEATABLE_HISTORY_TABLE} (
+    SCRIPT VARCHAR NOT NULL, CHECKSUM VARCHAR NOT NULL, APPLIED_AT TIMESTAMP_LTZ NOT NULL
+);
+"""
+
+
+@pytest.fixture
+def with_repeatable(folder: Path) -> Path:
+    """The folder plus the repeatable history and a repeatable view whose text depends on a setting."""
+    (folder / "V1001__repeatable_history.sql").write_text(REPEATABLE_HISTORY, encoding="utf-8")
+    (folder / "R__play_count.sql").write_text(
+        "CREATE OR REPLACE VIEW ${DATABASE}.${LANDING_SCHEMA}.LAG AS SELECT '${TARGET_LAG}' AS target_lag;\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_a_repeatable_script_runs_after_the_versions_and_again_only_when_its_rendered_text_changes(
+    connection, with_repeatable, variables
+) -> None:
+    scripts = load_migrations(with_repeatable)
+
+    assert apply_migrations(connection, variables, scripts) == ["V001", "V999", "V1000", "V1001", "R__play_count"]
+    assert apply_migrations(connection, variables, scripts) == []
+
+    # A changed setting changes the rendered text: the script runs again, the versions do not
+    changed = {**variables, "TARGET_LAG": "30 minutes"}
+    assert apply_migrations(connection, changed, scripts) == ["R__play_count"]
+    lag = connection.cursor().execute(f"SELECT target_lag FROM {variables['DATABASE']}.LANDING.LAG").fetchall()
+    assert lag == [("30 minutes",)]
+    assert apply_migrations(connection, changed, scripts) == []
+
+
+def test_a_repeatable_script_may_change_its_text(connection, with_repeatable, variables) -> None:
+    apply_migrations(connection, variables, load_migrations(with_repeatable))
+    (with_repeatable / "R__play_count.sql").write_text(
+        "CREATE OR REPLACE VIEW ${DATABASE}.${LANDING_SCHEMA}.LAG AS SELECT 'edited' AS target_lag;\n",
+        encoding="utf-8",
+    )
+
+    assert apply_migrations(connection, variables, load_migrations(with_repeatable)) == ["R__play_count"]
+
+
+def test_history_of_retired_versions_is_accepted_when_it_matches_their_release(connection, folder, variables):
+    apply_migrations(connection, variables, load_migrations(folder))
+    retired = {999: ("V999__plays.sql", load_migrations(folder)[1].checksum)}
+    (folder / "V999__plays.sql").unlink()
+
+    plan = plan_migrations(load_migrations(folder), read_history(connection.cursor(), variables), retired=retired)
+    assert plan.pending == ()
+
+    with pytest.raises(MigrationError, match=r"V999 applied as V999__plays.sql .* not the released"):
+        plan_migrations(
+            load_migrations(folder),
+            read_history(connection.cursor(), variables),
+            retired={999: ("V999__plays.sql", "0" * 64)},
+        )
+
+
+def test_a_changed_repeatable_script_applies_every_later_one_again(connection, with_repeatable, variables) -> None:
+    # Given a later script whose view selects * from the earlier script's view (its columns bound at creation)
+    (with_repeatable / "R__zz_report.sql").write_text(
+        "CREATE OR REPLACE VIEW ${DATABASE}.${LANDING_SCHEMA}.REPORT AS\n"
+        "    SELECT * FROM ${DATABASE}.${LANDING_SCHEMA}.LAG;\n",
+        encoding="utf-8",
+    )
+    apply_migrations(connection, variables, load_migrations(with_repeatable))
+
+    # When only the earlier script changes, Then both run, in name order; when only the later one does, only it
+    (with_repeatable / "R__play_count.sql").write_text(
+        "CREATE OR REPLACE VIEW ${DATABASE}.${LANDING_SCHEMA}.LAG AS SELECT 1 AS a, 2 AS b;\n", encoding="utf-8"
+    )
+    assert apply_migrations(connection, variables, load_migrations(with_repeatable)) == [
+        "R__play_count",
+        "R__zz_report",
+    ]
+    (with_repeatable / "R__zz_report.sql").write_text(
+        "CREATE OR REPLACE VIEW ${DATABASE}.${LANDING_SCHEMA}.REPORT AS\n"
+        "    SELECT a FROM ${DATABASE}.${LANDING_SCHEMA}.LAG;\n",
+        encoding="utf-8",
+    )
+    assert apply_migrations(connection, variables, load_migrations(with_repeatable)) == ["R__zz_report"]

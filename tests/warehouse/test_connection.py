@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from applier.connection import connect, credentials_from_secret, read_secret
+from applier.connection import connect, credentials_from_secret, read_secret, require_deploy_role
 from applier.errors import CredentialsError
 
 
@@ -30,14 +30,14 @@ def der(key: rsa.RSAPrivateKey) -> bytes:
 
 
 def test_a_key_pair_secret_gives_the_connector_the_key_as_der(rsa_key) -> None:
-    secret = {"account": "myorg-myaccount", "user": "PIPELINE", "private_key": pem(rsa_key), "role": "ACCOUNTADMIN"}
+    secret = {"account": "myorg-myaccount", "user": "PIPELINE", "private_key": pem(rsa_key), "role": "SPOTIFY_DEPLOYER"}
 
     arguments = credentials_from_secret(json.dumps(secret), "sf").connect_arguments()
 
     assert arguments == {
         "account": "myorg-myaccount",
         "user": "PIPELINE",
-        "role": "ACCOUNTADMIN",
+        "role": "SPOTIFY_DEPLOYER",
         "private_key": der(rsa_key),
     }
 
@@ -80,10 +80,30 @@ def test_a_missing_secret_is_a_clear_error(aws) -> None:
         read_secret("spotify-pipeline/dev/snowflake")
 
 
-def test_the_connection_runs_in_utc_on_the_pipeline_warehouse(fake_snowflake, variables) -> None:
-    credentials = credentials_from_secret(json.dumps({"account": "a", "user": "u", "password": "p"}), "sf")
+def test_the_connection_runs_as_the_deploy_role_in_utc_on_the_pipeline_warehouse(
+    fake_snowflake, local_config, variables
+) -> None:
+    user = local_config.snowflake.deploy_user
+    credentials = credentials_from_secret(json.dumps({"account": "a", "user": user, "password": "p"}), "sf")
 
-    connect(credentials, variables)
+    connection = connect(credentials, variables)
+    require_deploy_role(connection, variables)
 
+    assert fake_snowflake.connect_arguments["role"] == variables["DEPLOY_ROLE"]
     assert fake_snowflake.connect_arguments["warehouse"] == variables["WAREHOUSE"]
     assert fake_snowflake.connect_arguments["session_parameters"]["TIMEZONE"] == "UTC"
+
+
+@pytest.mark.parametrize("role", ["ACCOUNTADMIN", "securityadmin", "ORGADMIN"])
+def test_an_administrator_role_in_the_secret_is_refused(role: str) -> None:
+    secret = {"account": "a", "user": "u", "password": "p", "role": role}
+
+    with pytest.raises(CredentialsError, match=f"names role {role.upper()}; the applier never deploys as an admin"):
+        credentials_from_secret(json.dumps(secret), "sf")
+
+
+def test_a_session_that_ends_up_in_another_role_is_refused(fake_snowflake, variables) -> None:
+    connection = fake_snowflake.connect(account="a", user="u")  # no role given: the user's default, an admin's
+
+    with pytest.raises(CredentialsError, match="runs as role ACCOUNTADMIN, not the deploy role SPOTIFY_DEPLOYER"):
+        require_deploy_role(connection, variables)

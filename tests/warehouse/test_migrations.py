@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from applier.errors import MigrationError, TemplateError
-from applier.migrations import MIGRATIONS_DIR, load_migrations, migrations_fingerprint, render, split_statements
+from applier.migrations import (
+    MIGRATIONS_DIR,
+    RETIRED_VERSIONS,
+    load_migrations,
+    migrations_fingerprint,
+    render,
+    split_statements,
+)
 
 
 def write(directory: Path, name: str, text: str = "SELECT 1;\n") -> None:
@@ -32,7 +39,7 @@ def test_a_badly_named_file_is_refused_with_the_expected_pattern(tmp_path: Path)
     write(tmp_path, "V001__first.sql")
     write(tmp_path, "002_second.sql")
 
-    with pytest.raises(MigrationError, match=r"002_second.sql .* not named V<version>__<name>.sql"):
+    with pytest.raises(MigrationError, match=r"002_second.sql .* not named V<version>__<name>.sql or R__<name>.sql"):
         load_migrations(tmp_path)
 
 
@@ -94,7 +101,22 @@ def test_an_unclosed_quote_is_reported_with_its_line() -> None:
         split_statements("SELECT 1;\nSELECT 'oops;\n")
 
 
-def test_the_project_migrations_load() -> None:
-    migrations = load_migrations(MIGRATIONS_DIR)
+def test_the_project_scripts_load_versions_first_then_repeatables_by_name() -> None:
+    scripts = load_migrations(MIGRATIONS_DIR)
+    versions = [m.version for m in scripts if not m.repeatable]
 
-    assert [m.version for m in migrations] == list(range(1, len(migrations) + 1))
+    # Versions continue after the retired ones, without gaps; no file reuses a retired version
+    assert versions == list(range(max(RETIRED_VERSIONS) + 1, max(RETIRED_VERSIONS) + 1 + len(versions)))
+    repeatables = [m.label for m in scripts if m.repeatable]
+    assert repeatables == sorted(repeatables) and scripts[-len(repeatables) :] == [m for m in scripts if m.repeatable]
+
+
+def test_a_repeatable_checksum_is_of_the_rendered_text(tmp_path: Path) -> None:
+    write(tmp_path, "V001__a.sql")
+    write(tmp_path, "R__views.sql", "CREATE OR REPLACE VIEW ${DATABASE}.V AS SELECT 1;\n")
+    repeatable = load_migrations(tmp_path)[-1]
+
+    assert repeatable.label == "R__views" and repeatable.repeatable
+    first, second = ({"DATABASE": name} for name in ("SPOTIFY", "SPOTIFY_TEST"))
+    assert repeatable.rendered_checksum(first) != repeatable.rendered_checksum(second)
+    assert repeatable.rendered_checksum(first) == repeatable.rendered_checksum(dict(first))

@@ -1,7 +1,9 @@
 """The SQL follows contracts/model.py: landing and core columns and types, one pipe per table reading the
 table's prefix, the rules of the rejects, and the merge policy of each final table.
 
-The SQL spells its column lists out (so it reads on its own); these tests keep it equal to the contract.
+The SQL that repeats the model is generated (snowflake_sql/model_sql) and committed, so it reads on its own;
+the drift tests keep the committed files equal to what the model renders, and no hand-written script defines a
+model table's columns. The other tests check the rendered SQL against the contract's meaning.
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ from __future__ import annotations
 import pytest
 from sqlglot import exp
 
-from applier import load_migrations, statements_of
+from applier import MIGRATIONS_DIR, load_migrations, statements_of
 from contracts.model import INSERT_NEW, REPLACE_SNAPSHOT, SNOWFLAKE_TYPES, TABLES, UPSERT, Table
 from contracts.processed_zone import MODEL_PREFIX, model_table_prefix
+from model_sql import generated_files
+from model_sql.__main__ import main as model_sql_main
 
 LANDING_LINEAGE = {"loaded_file": "VARCHAR", "loaded_at": "TIMESTAMPLTZ"}
 
@@ -19,6 +23,37 @@ LANDING_LINEAGE = {"loaded_file": "VARCHAR", "loaded_at": "TIMESTAMPLTZ"}
 @pytest.fixture(scope="module")
 def statements(variables: dict[str, str]) -> list:
     return [s for m in load_migrations() for s in statements_of(m, variables)]
+
+
+def test_the_committed_generated_scripts_are_what_the_model_renders() -> None:
+    for name, text in generated_files(TABLES).items():
+        assert (MIGRATIONS_DIR / name).read_text(encoding="utf-8") == text, f"{name}: run `make warehouse-sql`"
+
+
+def test_the_check_names_a_stale_file_and_writing_fixes_it(tmp_path, capsys) -> None:
+    assert model_sql_main(["--root", str(tmp_path)]) == 0
+    (tmp_path / "R__20_pipes.sql").write_text("-- hand edited\n", encoding="utf-8")
+
+    assert model_sql_main(["--check", "--root", str(tmp_path)]) == 1
+    assert "R__20_pipes.sql differs from what contracts/model.py renders" in capsys.readouterr().out
+    assert model_sql_main(["--root", str(tmp_path)]) == 0
+    assert model_sql_main(["--check", "--root", str(tmp_path)]) == 0
+
+
+def test_only_generated_scripts_spell_the_model_tables_columns(variables) -> None:
+    generated = set(generated_files(TABLES))
+    model_kinds = {"table", "dynamic_table", "pipe", "alter_table"}
+    model_names = {t.name.upper() for t in TABLES} | {f"{t.name.upper()}_CHECKED" for t in TABLES}
+
+    for migration in load_migrations():
+        if migration.filename in generated:
+            continue
+        for statement in statements_of(migration, variables):
+            name = statement.name.split(".")[-1].upper()
+            defines = statement.kind in model_kinds or (statement.kind == "view" and name in model_names)
+            assert not (defines and name.removesuffix("_PIPE") in model_names), (
+                f"{statement.where} defines {statement.name}; model tables belong in contracts/model.py"
+            )
 
 
 def _by_table(statements: list, kind: str, schema: str) -> dict[str, object]:

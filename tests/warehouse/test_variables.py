@@ -7,6 +7,7 @@ import re
 import pytest
 
 from applier import check_variables, load_migrations, warehouse_variables
+from applier.bootstrap import BOOTSTRAP_SQL
 from applier.errors import TemplateError
 from applier.variables import VARIABLE_NAMES
 from contracts.processed_zone import MODEL_PREFIX
@@ -22,7 +23,10 @@ def test_names_come_from_the_config_and_the_processed_zone_contract(local_config
 
 
 def test_every_variable_is_used_by_the_migrations_and_every_use_has_a_variable(variables) -> None:
-    used = {name for m in load_migrations() for name in re.findall(r"\$\{([A-Z0-9_]+)\}", m.text)}
+    texts = [m.text for m in load_migrations()] + [BOOTSTRAP_SQL.read_text(encoding="utf-8")]
+    # The bootstrap's own values: the service user and its key, given to `python -m applier.bootstrap`
+    used = {name for text in texts for name in re.findall(r"\$\{([A-Z0-9_]+)\}", text)}
+    used -= {"DEPLOY_USER", "DEPLOY_PUBLIC_KEY"}
 
     assert used == set(VARIABLE_NAMES) == set(variables)
 

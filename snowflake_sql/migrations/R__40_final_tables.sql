@@ -1,0 +1,475 @@
+-- Generated from contracts/model.py by `make warehouse-sql` (snowflake_sql/model_sql); do not edit.
+-- The final tables (core): one dynamic table per model table with exactly the model's columns, the
+-- landing rows that break no rule folded per the table's merge policy (contracts/model.py):
+--   UPSERT            one row per key; each column keeps the latest run's non-null value
+--   REPLACE_SNAPSHOT  per snapshot group, the rows of the latest run that read the group, one per key
+--   INSERT_NEW        one row per key, as the earliest run had it
+-- Landing keeps every loaded row, so a file loaded twice or a Glue re-run never adds a final row.
+-- REFRESH_MODE = FULL: each merge is a window over every landing row of a key, small enough to recompute,
+-- and a refresh with no upstream change is skipped. Snowflake refreshes within TARGET_LAG; locally the
+-- runtime runs each body after its loads. Then the rejects view: every landing row that broke a rule.
+
+CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.DIM_TRACK (
+    track_id     VARCHAR,
+    track_name   VARCHAR,
+    duration_ms  NUMBER(19,0),
+    explicit     BOOLEAN,
+    isrc         VARCHAR,
+    album_id     VARCHAR,
+    disc_number  NUMBER(10,0),
+    track_number NUMBER(10,0),
+    popularity   NUMBER(10,0),
+    run_id       VARCHAR,
+    ingest_date  DATE,
+    source_file  VARCHAR
+)
+    TARGET_LAG = '${TARGET_LAG}'
+    WAREHOUSE = ${WAREHOUSE}
+    REFRESH_MODE = FULL
+    COMMENT = 'UPSERT per (track_id): one row per key, each column its latest non-null value; lineage names the latest run'
+AS SELECT
+        track_id,
+        FIRST_VALUE(track_name) IGNORE NULLS OVER (
+            PARTITION BY track_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS track_name,
+        FIRST_VALUE(duration_ms) IGNORE NULLS OVER (
+            PARTITION BY track_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS duration_ms,
+        FIRST_VALUE(explicit) IGNORE NULLS OVER (
+            PARTITION BY track_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS explicit,
+        FIRST_VALUE(isrc) IGNORE NULLS OVER (
+            PARTITION BY track_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS isrc,
+        FIRST_VALUE(album_id) IGNORE NULLS OVER (
+            PARTITION BY track_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS album_id,
+        FIRST_VALUE(disc_number) IGNORE NULLS OVER (
+            PARTITION BY track_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS disc_number,
+        FIRST_VALUE(track_number) IGNORE NULLS OVER (
+            PARTITION BY track_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS track_number,
+        FIRST_VALUE(popularity) IGNORE NULLS OVER (
+            PARTITION BY track_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS popularity,
+        run_id,
+        ingest_date,
+        source_file
+    FROM ${DATABASE}.${LANDING_SCHEMA}.DIM_TRACK_CHECKED
+    WHERE reject_rule IS NULL
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY track_id
+        ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+    ) = 1;
+
+CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.DIM_ALBUM (
+    album_id               VARCHAR,
+    album_name             VARCHAR,
+    album_type             VARCHAR,
+    release_date           VARCHAR,
+    release_date_precision VARCHAR,
+    release_year           NUMBER(10,0),
+    total_tracks           NUMBER(10,0),
+    label                  VARCHAR,
+    image_url              VARCHAR,
+    run_id                 VARCHAR,
+    ingest_date            DATE,
+    source_file            VARCHAR
+)
+    TARGET_LAG = '${TARGET_LAG}'
+    WAREHOUSE = ${WAREHOUSE}
+    REFRESH_MODE = FULL
+    COMMENT = 'UPSERT per (album_id): one row per key, each column its latest non-null value; lineage names the latest run'
+AS SELECT
+        album_id,
+        FIRST_VALUE(album_name) IGNORE NULLS OVER (
+            PARTITION BY album_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS album_name,
+        FIRST_VALUE(album_type) IGNORE NULLS OVER (
+            PARTITION BY album_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS album_type,
+        FIRST_VALUE(release_date) IGNORE NULLS OVER (
+            PARTITION BY album_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS release_date,
+        FIRST_VALUE(release_date_precision) IGNORE NULLS OVER (
+            PARTITION BY album_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS release_date_precision,
+        FIRST_VALUE(release_year) IGNORE NULLS OVER (
+            PARTITION BY album_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS release_year,
+        FIRST_VALUE(total_tracks) IGNORE NULLS OVER (
+            PARTITION BY album_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS total_tracks,
+        FIRST_VALUE(label) IGNORE NULLS OVER (
+            PARTITION BY album_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS label,
+        FIRST_VALUE(image_url) IGNORE NULLS OVER (
+            PARTITION BY album_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS image_url,
+        run_id,
+        ingest_date,
+        source_file
+    FROM ${DATABASE}.${LANDING_SCHEMA}.DIM_ALBUM_CHECKED
+    WHERE reject_rule IS NULL
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY album_id
+        ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+    ) = 1;
+
+CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.DIM_ARTIST (
+    artist_id   VARCHAR,
+    artist_name VARCHAR,
+    genres      ARRAY,
+    followers   NUMBER(19,0),
+    popularity  NUMBER(10,0),
+    image_url   VARCHAR,
+    run_id      VARCHAR,
+    ingest_date DATE,
+    source_file VARCHAR
+)
+    TARGET_LAG = '${TARGET_LAG}'
+    WAREHOUSE = ${WAREHOUSE}
+    REFRESH_MODE = FULL
+    COMMENT = 'UPSERT per (artist_id): one row per key, each column its latest non-null value; lineage names the latest run'
+AS SELECT
+        artist_id,
+        FIRST_VALUE(artist_name) IGNORE NULLS OVER (
+            PARTITION BY artist_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS artist_name,
+        FIRST_VALUE(genres) IGNORE NULLS OVER (
+            PARTITION BY artist_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS genres,
+        FIRST_VALUE(followers) IGNORE NULLS OVER (
+            PARTITION BY artist_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS followers,
+        FIRST_VALUE(popularity) IGNORE NULLS OVER (
+            PARTITION BY artist_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS popularity,
+        FIRST_VALUE(image_url) IGNORE NULLS OVER (
+            PARTITION BY artist_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS image_url,
+        run_id,
+        ingest_date,
+        source_file
+    FROM ${DATABASE}.${LANDING_SCHEMA}.DIM_ARTIST_CHECKED
+    WHERE reject_rule IS NULL
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY artist_id
+        ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+    ) = 1;
+
+CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.BRIDGE_TRACK_ARTIST (
+    track_id        VARCHAR,
+    artist_id       VARCHAR,
+    artist_position NUMBER(10,0),
+    run_id          VARCHAR,
+    ingest_date     DATE,
+    source_file     VARCHAR
+)
+    TARGET_LAG = '${TARGET_LAG}'
+    WAREHOUSE = ${WAREHOUSE}
+    REFRESH_MODE = FULL
+    COMMENT = 'REPLACE_SNAPSHOT per (track_id): rows of the latest run that read the group replace it'
+AS SELECT
+        i.track_id,
+        i.artist_id,
+        i.artist_position,
+        i.run_id,
+        i.ingest_date,
+        i.source_file
+    FROM ${DATABASE}.${LANDING_SCHEMA}.BRIDGE_TRACK_ARTIST_CHECKED i
+    WHERE i.reject_rule IS NULL
+    QUALIFY DENSE_RANK() OVER (
+            PARTITION BY i.track_id ORDER BY i.ingest_date DESC, i.run_id DESC
+        ) = 1
+        AND ROW_NUMBER() OVER (
+            PARTITION BY i.track_id, i.artist_id
+            ORDER BY i.ingest_date DESC, i.run_id DESC, i.loaded_at DESC, i.loaded_file DESC
+        ) = 1;
+
+CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.BRIDGE_ALBUM_ARTIST (
+    album_id        VARCHAR,
+    artist_id       VARCHAR,
+    artist_position NUMBER(10,0),
+    run_id          VARCHAR,
+    ingest_date     DATE,
+    source_file     VARCHAR
+)
+    TARGET_LAG = '${TARGET_LAG}'
+    WAREHOUSE = ${WAREHOUSE}
+    REFRESH_MODE = FULL
+    COMMENT = 'REPLACE_SNAPSHOT per (album_id): rows of the latest run that read the group replace it'
+AS SELECT
+        i.album_id,
+        i.artist_id,
+        i.artist_position,
+        i.run_id,
+        i.ingest_date,
+        i.source_file
+    FROM ${DATABASE}.${LANDING_SCHEMA}.BRIDGE_ALBUM_ARTIST_CHECKED i
+    WHERE i.reject_rule IS NULL
+    QUALIFY DENSE_RANK() OVER (
+            PARTITION BY i.album_id ORDER BY i.ingest_date DESC, i.run_id DESC
+        ) = 1
+        AND ROW_NUMBER() OVER (
+            PARTITION BY i.album_id, i.artist_id
+            ORDER BY i.ingest_date DESC, i.run_id DESC, i.loaded_at DESC, i.loaded_file DESC
+        ) = 1;
+
+CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.DIM_PLAYLIST (
+    playlist_id      VARCHAR,
+    playlist_name    VARCHAR,
+    owner_id         VARCHAR,
+    owner_name       VARCHAR,
+    description      VARCHAR,
+    is_public        BOOLEAN,
+    is_collaborative BOOLEAN,
+    snapshot_id      VARCHAR,
+    total_items      NUMBER(10,0),
+    run_id           VARCHAR,
+    ingest_date      DATE,
+    source_file      VARCHAR
+)
+    TARGET_LAG = '${TARGET_LAG}'
+    WAREHOUSE = ${WAREHOUSE}
+    REFRESH_MODE = FULL
+    COMMENT = 'UPSERT per (playlist_id): one row per key, each column its latest non-null value; lineage names the latest run'
+AS SELECT
+        playlist_id,
+        FIRST_VALUE(playlist_name) IGNORE NULLS OVER (
+            PARTITION BY playlist_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS playlist_name,
+        FIRST_VALUE(owner_id) IGNORE NULLS OVER (
+            PARTITION BY playlist_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS owner_id,
+        FIRST_VALUE(owner_name) IGNORE NULLS OVER (
+            PARTITION BY playlist_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS owner_name,
+        FIRST_VALUE(description) IGNORE NULLS OVER (
+            PARTITION BY playlist_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS description,
+        FIRST_VALUE(is_public) IGNORE NULLS OVER (
+            PARTITION BY playlist_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS is_public,
+        FIRST_VALUE(is_collaborative) IGNORE NULLS OVER (
+            PARTITION BY playlist_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS is_collaborative,
+        FIRST_VALUE(snapshot_id) IGNORE NULLS OVER (
+            PARTITION BY playlist_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS snapshot_id,
+        FIRST_VALUE(total_items) IGNORE NULLS OVER (
+            PARTITION BY playlist_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS total_items,
+        run_id,
+        ingest_date,
+        source_file
+    FROM ${DATABASE}.${LANDING_SCHEMA}.DIM_PLAYLIST_CHECKED
+    WHERE reject_rule IS NULL
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY playlist_id
+        ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+    ) = 1;
+
+CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.FACT_PLAYLIST_ITEM (
+    snapshot_date DATE,
+    playlist_id   VARCHAR,
+    position      NUMBER(10,0),
+    item_type     VARCHAR,
+    track_id      VARCHAR,
+    episode_id    VARCHAR,
+    added_at      TIMESTAMP_NTZ,
+    added_by      VARCHAR,
+    run_id        VARCHAR,
+    ingest_date   DATE,
+    source_file   VARCHAR
+)
+    TARGET_LAG = '${TARGET_LAG}'
+    WAREHOUSE = ${WAREHOUSE}
+    REFRESH_MODE = FULL
+    COMMENT = 'REPLACE_SNAPSHOT per (snapshot_date, playlist_id): rows of the latest run that read the group replace it; a later run whose dim_playlist row has total_items = 0 empties it'
+AS SELECT
+        i.snapshot_date,
+        i.playlist_id,
+        i.position,
+        i.item_type,
+        i.track_id,
+        i.episode_id,
+        i.added_at,
+        i.added_by,
+        i.run_id,
+        i.ingest_date,
+        i.source_file
+    FROM ${DATABASE}.${LANDING_SCHEMA}.FACT_PLAYLIST_ITEM_CHECKED i
+    LEFT JOIN (
+        SELECT playlist_id, ingest_date, MAX(run_id) AS emptied_by_run
+        FROM ${DATABASE}.${LANDING_SCHEMA}.DIM_PLAYLIST_CHECKED
+        WHERE reject_rule IS NULL AND total_items = 0
+        GROUP BY playlist_id, ingest_date
+    ) emptied ON emptied.playlist_id = i.playlist_id AND emptied.ingest_date = i.snapshot_date
+    WHERE i.reject_rule IS NULL AND (emptied.emptied_by_run IS NULL OR i.run_id > emptied.emptied_by_run)
+    QUALIFY DENSE_RANK() OVER (
+            PARTITION BY i.snapshot_date, i.playlist_id ORDER BY i.ingest_date DESC, i.run_id DESC
+        ) = 1
+        AND ROW_NUMBER() OVER (
+            PARTITION BY i.snapshot_date, i.playlist_id, i.position
+            ORDER BY i.ingest_date DESC, i.run_id DESC, i.loaded_at DESC, i.loaded_file DESC
+        ) = 1;
+
+CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.FACT_PLAY (
+    played_at    TIMESTAMP_NTZ,
+    track_id     VARCHAR,
+    context_type VARCHAR,
+    context_uri  VARCHAR,
+    run_id       VARCHAR,
+    ingest_date  DATE,
+    source_file  VARCHAR
+)
+    TARGET_LAG = '${TARGET_LAG}'
+    WAREHOUSE = ${WAREHOUSE}
+    REFRESH_MODE = FULL
+    COMMENT = 'INSERT_NEW per (played_at, track_id): each event once, as the earliest run had it'
+AS SELECT
+        played_at,
+        track_id,
+        context_type,
+        context_uri,
+        run_id,
+        ingest_date,
+        source_file
+    FROM ${DATABASE}.${LANDING_SCHEMA}.FACT_PLAY_CHECKED
+    WHERE reject_rule IS NULL
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY played_at, track_id
+        ORDER BY ingest_date, run_id, loaded_at, loaded_file
+    ) = 1;
+
+CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.FACT_TOP_ITEM (
+    snapshot_date DATE,
+    time_range    VARCHAR,
+    item_type     VARCHAR,
+    rank          NUMBER(10,0),
+    item_id       VARCHAR,
+    run_id        VARCHAR,
+    ingest_date   DATE,
+    source_file   VARCHAR
+)
+    TARGET_LAG = '${TARGET_LAG}'
+    WAREHOUSE = ${WAREHOUSE}
+    REFRESH_MODE = FULL
+    COMMENT = 'REPLACE_SNAPSHOT per (snapshot_date, time_range, item_type): rows of the latest run that read the group replace it'
+AS SELECT
+        i.snapshot_date,
+        i.time_range,
+        i.item_type,
+        i.rank,
+        i.item_id,
+        i.run_id,
+        i.ingest_date,
+        i.source_file
+    FROM ${DATABASE}.${LANDING_SCHEMA}.FACT_TOP_ITEM_CHECKED i
+    WHERE i.reject_rule IS NULL
+    QUALIFY DENSE_RANK() OVER (
+            PARTITION BY i.snapshot_date, i.time_range, i.item_type ORDER BY i.ingest_date DESC, i.run_id DESC
+        ) = 1
+        AND ROW_NUMBER() OVER (
+            PARTITION BY i.snapshot_date, i.time_range, i.item_type, i.rank
+            ORDER BY i.ingest_date DESC, i.run_id DESC, i.loaded_at DESC, i.loaded_file DESC
+        ) = 1;
+
+CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.FACT_SAVED_TRACK (
+    track_id    VARCHAR,
+    saved_at    TIMESTAMP_NTZ,
+    run_id      VARCHAR,
+    ingest_date DATE,
+    source_file VARCHAR
+)
+    TARGET_LAG = '${TARGET_LAG}'
+    WAREHOUSE = ${WAREHOUSE}
+    REFRESH_MODE = FULL
+    COMMENT = 'UPSERT per (track_id, saved_at): one row per key, each column its latest non-null value; lineage names the latest run'
+AS SELECT
+        track_id,
+        saved_at,
+        run_id,
+        ingest_date,
+        source_file
+    FROM ${DATABASE}.${LANDING_SCHEMA}.FACT_SAVED_TRACK_CHECKED
+    WHERE reject_rule IS NULL
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY track_id, saved_at
+        ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+    ) = 1;
+
+CREATE OR REPLACE VIEW ${REJECTS_VIEW}
+    COMMENT = 'Landing rows that broke a rule, with the rule: reported here instead of merged'
+AS
+    SELECT
+        'dim_track' AS table_name,
+        reject_rule AS rule,
+        TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('track_id', track_id)) AS record_key,
+        run_id, ingest_date, source_file, loaded_file, loaded_at
+    FROM ${DATABASE}.${LANDING_SCHEMA}.DIM_TRACK_CHECKED WHERE reject_rule IS NOT NULL
+    UNION ALL
+    SELECT
+        'dim_album' AS table_name,
+        reject_rule AS rule,
+        TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('album_id', album_id)) AS record_key,
+        run_id, ingest_date, source_file, loaded_file, loaded_at
+    FROM ${DATABASE}.${LANDING_SCHEMA}.DIM_ALBUM_CHECKED WHERE reject_rule IS NOT NULL
+    UNION ALL
+    SELECT
+        'dim_artist' AS table_name,
+        reject_rule AS rule,
+        TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('artist_id', artist_id)) AS record_key,
+        run_id, ingest_date, source_file, loaded_file, loaded_at
+    FROM ${DATABASE}.${LANDING_SCHEMA}.DIM_ARTIST_CHECKED WHERE reject_rule IS NOT NULL
+    UNION ALL
+    SELECT
+        'bridge_track_artist' AS table_name,
+        reject_rule AS rule,
+        TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('track_id', track_id, 'artist_id', artist_id)) AS record_key,
+        run_id, ingest_date, source_file, loaded_file, loaded_at
+    FROM ${DATABASE}.${LANDING_SCHEMA}.BRIDGE_TRACK_ARTIST_CHECKED WHERE reject_rule IS NOT NULL
+    UNION ALL
+    SELECT
+        'bridge_album_artist' AS table_name,
+        reject_rule AS rule,
+        TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('album_id', album_id, 'artist_id', artist_id)) AS record_key,
+        run_id, ingest_date, source_file, loaded_file, loaded_at
+    FROM ${DATABASE}.${LANDING_SCHEMA}.BRIDGE_ALBUM_ARTIST_CHECKED WHERE reject_rule IS NOT NULL
+    UNION ALL
+    SELECT
+        'dim_playlist' AS table_name,
+        reject_rule AS rule,
+        TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('playlist_id', playlist_id)) AS record_key,
+        run_id, ingest_date, source_file, loaded_file, loaded_at
+    FROM ${DATABASE}.${LANDING_SCHEMA}.DIM_PLAYLIST_CHECKED WHERE reject_rule IS NOT NULL
+    UNION ALL
+    SELECT
+        'fact_playlist_item' AS table_name,
+        reject_rule AS rule,
+        TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('snapshot_date', snapshot_date, 'playlist_id', playlist_id, 'position', position)) AS record_key,
+        run_id, ingest_date, source_file, loaded_file, loaded_at
+    FROM ${DATABASE}.${LANDING_SCHEMA}.FACT_PLAYLIST_ITEM_CHECKED WHERE reject_rule IS NOT NULL
+    UNION ALL
+    SELECT
+        'fact_play' AS table_name,
+        reject_rule AS rule,
+        TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('played_at', played_at, 'track_id', track_id)) AS record_key,
+        run_id, ingest_date, source_file, loaded_file, loaded_at
+    FROM ${DATABASE}.${LANDING_SCHEMA}.FACT_PLAY_CHECKED WHERE reject_rule IS NOT NULL
+    UNION ALL
+    SELECT
+        'fact_top_item' AS table_name,
+        reject_rule AS rule,
+        TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('snapshot_date', snapshot_date, 'time_range', time_range, 'item_type', item_type, 'rank', rank)) AS record_key,
+        run_id, ingest_date, source_file, loaded_file, loaded_at
+    FROM ${DATABASE}.${LANDING_SCHEMA}.FACT_TOP_ITEM_CHECKED WHERE reject_rule IS NOT NULL
+    UNION ALL
+    SELECT
+        'fact_saved_track' AS table_name,
+        reject_rule AS rule,
+        TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('track_id', track_id, 'saved_at', saved_at)) AS record_key,
+        run_id, ingest_date, source_file, loaded_file, loaded_at
+    FROM ${DATABASE}.${LANDING_SCHEMA}.FACT_SAVED_TRACK_CHECKED WHERE reject_rule IS NOT NULL;
