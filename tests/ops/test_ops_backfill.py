@@ -16,8 +16,8 @@ from typing import Any
 import boto3
 import pytest
 import sqlglot
-from conftest import DeployedOnMoto
 from model_files import write_model_file
+from ops_deployment import DeployedOnMoto
 
 from config import PipelineConfig
 from ops.backfill import COPY, REFRESH, BackfillStep, SnowflakeTarget, backfill, model_files, pipes_of_migrations

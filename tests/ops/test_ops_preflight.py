@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
-from conftest import DeployedOnMoto
+from ops_deployment import DeployedOnMoto
 
 from ops.__main__ import main
 from ops.deployment import Deployment

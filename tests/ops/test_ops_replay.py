@@ -9,7 +9,7 @@ from datetime import date
 
 import boto3
 import pytest
-from conftest import DeployedOnMoto
+from ops_deployment import DeployedOnMoto
 
 from ops.__main__ import main
 from ops.deployment import locate

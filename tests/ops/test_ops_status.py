@@ -9,7 +9,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from conftest import DeployedOnMoto
+from ops_deployment import DeployedOnMoto
 
 from ops.__main__ import main
 from ops.backfill import deployed_variables, pipes_of_migrations

@@ -66,7 +66,7 @@ def test_create_applies_every_script_as_the_deploy_role_and_returns_what_the_sta
 def test_the_bootstrap_grants_exactly_what_the_scripts_need(secret_arn, monkeypatch, local_config, variables) -> None:
     # Given an administrator who ran the bootstrap script without one of its grants
     import snowflake.connector
-    from conftest import DEPLOY_PUBLIC_KEY, FakeSnowflake
+    from fake_snowflake import DEPLOY_PUBLIC_KEY, FakeSnowflake
 
     full = bootstrap_sql(variables, local_config.snowflake.deploy_user, DEPLOY_PUBLIC_KEY)
     grants = [line for line in full.splitlines() if line.startswith("GRANT CREATE")]
