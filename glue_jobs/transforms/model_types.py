@@ -50,7 +50,8 @@ def data_columns(table: Table) -> tuple[str, ...]:
 
 
 def typed(table: Table, name: str) -> Column:
-    """Column `name` cast to its model type (try_cast: a value that does not fit becomes null, never an error)."""
+    """Column `name` cast to its model type (try_cast: a value that does not fit becomes null, never an error; its
+    candidate is quarantined first, see `field_types.unfit_column`)."""
     return F.col(name).try_cast(SPARK_TYPES[table.column(name).type]).alias(name)
 
 

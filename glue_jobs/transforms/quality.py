@@ -46,6 +46,7 @@ from contracts.model import (
 )
 from contracts.processed_zone import PAGES_QUARANTINE
 
+from .field_types import UNFIT_COLUMN, fits_type_rule
 from .model_types import LINEAGE_COLUMNS, conform, data_columns
 
 OUTPUT = "output"
@@ -252,8 +253,10 @@ def classify(table: Table, candidates: DataFrame, dimensions: Mapping[str, DataF
     output rows (see `REFERENCES`)."""
     frame, reference_rules = _with_references(candidates, table, dimensions or {})
     rules = [*_key_rules(table), *value_rules(table), *reference_rules]
-    # The first rule broken; a null comparison (an unknown value) breaks nothing.
-    broken = F.coalesce(*(F.when(rule.breaks, F.lit(rule.name)) for rule in rules), F.lit(None).cast("string"))
+    # The first rule broken; a null comparison (an unknown value) breaks nothing. A value that did not fit its
+    # column's type comes first: the other rules saw it as null (field_types.py).
+    unfit = [F.concat(F.lit(fits_type_rule("")), F.col(UNFIT_COLUMN))] if UNFIT_COLUMN in candidates.columns else []
+    broken = F.coalesce(*unfit, *(F.when(rule.breaks, F.lit(rule.name)) for rule in rules), F.lit(None).cast("string"))
     frame = frame.withColumn("_rule", F.when(F.col("drop_reason").isNull(), broken))
     ruled = frame.select(
         *candidates.columns,

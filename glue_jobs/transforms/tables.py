@@ -26,6 +26,7 @@ from contracts.model import (
 )
 from contracts.raw_zone import Source
 
+from .field_types import UNFIT_COLUMN, unfit_column
 from .model_types import typed
 from .quality import LOCAL_FILE, REMOVED_ITEM
 from .records import LINEAGE, page_elements, page_offset
@@ -41,6 +42,7 @@ def _candidates(table: Table, frame: DataFrame, *, drop_reason: Column, preferen
         preference.alias("preference"),
         "fetched_at",
         "raw_record",
+        unfit_column(frame, {name: table.column(name).type for name in table.column_names}).alias(UNFIT_COLUMN),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from pyspark.sql import functions as F
-from transform_fixtures import API, artist, paging
+from transform_fixtures import API, album, artist, paging, play, track
 
 from contracts.manifest import Manifest
 from contracts.raw_zone import Source
@@ -72,6 +72,37 @@ def test_a_page_whose_list_of_records_does_not_fit_its_schema_is_quarantined_not
         ("recently_played", "unreadable_records"),
         ("saved_tracks", "unreadable_records"),
     ]
+
+
+def test_a_page_with_a_value_of_the_wrong_type_is_quarantined_with_a_rule_naming_the_field(spark, raw_run):
+    # Given plays whose track's duration is a string, an album whose track count overflows an int, top artists
+    # whose `followers` is a number instead of an object, a page whose status is text, and a good page
+    the_album = album("al1", "Homogenic", [artist("ar1", "Björk")])
+    good = track("t1", "Jóga", [artist("ar1", "Björk")], the_album)
+    wrong_duration = {**good, "duration_ms": "305000"}
+    raw_run.page("recently_played", {"items": [play(good, "2026-11-24T05:00:00Z")], "next": None})
+    raw_run.page("recently_played", {"items": [play(good, "2026-11-24T05:10:00Z"), play(wrong_duration, "x")]})
+    raw_run.page("albums", {**the_album, "total_tracks": 2**40})
+    raw_run.page("top_artists", paging([{**artist("ar1", "Björk", full=True), "followers": 7}], f"{API}/me/top"))
+    raw_run.page("top_tracks", paging([good], f"{API}/me/top/tracks"))
+    raw_run.lines["top_tracks"][0] = raw_run.lines["top_tracks"][0].replace('"status":200', '"status":"200"')
+    manifest = raw_run.write()
+    run = RunInput.locate(str(manifest), Manifest.from_json(manifest.read_text(encoding="utf-8")))
+
+    # When the pages are read
+    pages = read_pages(spark, run.raw_files()).collect()
+
+    # Then each page with a value Spark could not read as its type is quarantined, naming the field, and keeps
+    # the line with the value as it was
+    assert sorted((row["source"], row["page_rule"] or "read") for row in pages) == [
+        ("albums", "fits_type:response.total_tracks"),
+        ("recently_played", "fits_type:response.items[].track.duration_ms"),
+        ("recently_played", "read"),
+        ("top_artists", "fits_type:response.items[].followers"),
+        ("top_tracks", "fits_type:status"),
+    ]
+    records = [json.loads(row["record"]) for row in pages if row["source"] == "recently_played" and row["record"]]
+    assert [item["track"]["duration_ms"] for item in records[0]["response"]["items"]] == [215000, "305000"]
 
 
 def test_every_source_says_where_its_records_are() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 from pyspark.sql.types import IntegerType, StringType, StructField, StructType, TimestampType
 from pyspark.testing import assertDataFrameEqual
 from transform_fixtures import SILENCE
@@ -76,6 +77,21 @@ def test_an_entity_seen_twice_keeps_its_most_complete_record(spark):
     assertDataFrameEqual(output_rows(classified).select("playlist_id", "description"), [("p1", "Songs")])
     assert counts(classified) == {("output", None): 1, ("dropped", "duplicate_key"): 1}
     assert quarantined(classified) == []
+
+
+def test_a_value_that_did_not_fit_its_column_type_is_quarantined_naming_the_column(spark):
+    # Given two tracks, one whose duration did not fit the model's type (its value read as null)
+    given = candidates(
+        spark, DIM_TRACK, [{"track_id": "t1", "duration_ms": 1000}, {"track_id": "t2", "duration_ms": None}]
+    ).withColumn("unfit_column", F.when(F.col("track_id") == "t2", F.lit("duration_ms")))
+
+    # When classified
+    classified = classify(DIM_TRACK, given)
+
+    # Then it is quarantined with the rule naming the column, not output with a null duration
+    assertDataFrameEqual(output_rows(classified).select("track_id"), [("t1",)])
+    assert quarantined(classified, "track_id") == [("fits_type:duration_ms", "t2")]
+    assert counts(classified) == {("output", None): 1, ("quarantined", "fits_type:duration_ms"): 1}
 
 
 def test_an_event_reported_twice_is_kept_once_and_a_conflicting_one_is_quarantined(spark):
