@@ -7,6 +7,7 @@ oldest plays of a busy day, and the plays missing are exactly those inside the g
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -47,7 +48,17 @@ def _iso_ms(text: str | None) -> int | None:
 
 
 @pytest.fixture(scope="module")
-def days(tmp_path_factory: pytest.TempPathFactory, spark_jobs: SparkJobRunner) -> dict[date, Day]:
+def own_spark_jobs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkJobRunner]:
+    """A warm Spark worker of this module's own, not the session's `spark_jobs`: the module then runs on any
+    xdist worker beside the fault matrix and the daily runs (tests/worker_groups.py), instead of after them."""
+    work = tmp_path_factory.mktemp("reconciliation-spark")
+    runner = SparkJobRunner(work / "spark-worker.log", work)
+    yield runner
+    runner.stop()
+
+
+@pytest.fixture(scope="module")
+def days(tmp_path_factory: pytest.TempPathFactory, own_spark_jobs: SparkJobRunner) -> dict[date, Day]:
     state_dir = tmp_path_factory.mktemp("no-play-lost")
     config = load_config(
         "local",
@@ -58,7 +69,7 @@ def days(tmp_path_factory: pytest.TempPathFactory, spark_jobs: SparkJobRunner) -
             "capture": {"enabled": True, "every_minutes": EVERY_MINUTES},
         },
     )
-    with LocalPipeline(config, state_dir, state_dir / "days.log", CAPTURED_DAY, spark_jobs=spark_jobs) as pipeline:
+    with LocalPipeline(config, state_dir, state_dir / "days.log", CAPTURED_DAY, spark_jobs=own_spark_jobs) as pipeline:
         captured = pipeline.run_day(CAPTURED_DAY)
         pipeline.config = replace(config, capture=replace(config.capture, enabled=False))
         daily_only = pipeline.run_day(DAILY_ONLY_DAY)
