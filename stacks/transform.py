@@ -39,6 +39,7 @@ from stacks.defaults import LOG_RETENTION
 from stacks.nag import WILDCARD_PERMISSIONS, acknowledge, wildcard_action, wildcard_resource
 from stacks.names import resource_name
 from stacks.storage import GLUE_LOG_GROUPS
+from transforms.session import glue_conf_argument
 
 GLUE_JOBS_LOG_ROOT = "/aws-glue/jobs"
 GLUE_LOG_STREAMS = ("output", "error")
@@ -183,6 +184,8 @@ class TransformStack(Stack):
             "default_arguments": {
                 "--processed_uri": f"s3://{processed_bucket.bucket_name}/",
                 "--custom-logGroup-prefix": self.glue_log_prefix,
+                # Settings Spark takes only at start-up; the job sets the others itself (transforms/session.py).
+                "--conf": glue_conf_argument(),
             },
         }
         if settings.flex:

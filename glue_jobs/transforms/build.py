@@ -7,6 +7,7 @@ Both are narrow: the decisions hold one row per output row or counted outcome, n
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from pyspark.sql import DataFrame
@@ -59,9 +60,16 @@ class Model:
             release(frame)
 
 
-def _decided(table: Table, candidates: DataFrame, dimensions: dict[str, DataFrame] | None = None) -> Classified:
-    classified = classify(table, candidates, dimensions)
-    return replace(classified, decisions=materialize(classified.decisions))
+def _decided_together(
+    candidates: dict[Table, DataFrame], dimensions: dict[str, DataFrame] | None = None
+) -> dict[str, Classified]:
+    """Each table's candidates classified, the decisions materialized side by side: each is a few small Spark
+    jobs whose time goes mostly to the driver's planning and scheduling, which one thread per core overlaps."""
+    classified = [classify(table, frame, dimensions) for table, frame in candidates.items()]
+    writers = max(next(iter(candidates.values())).sparkSession.sparkContext.defaultParallelism, 1)
+    with ThreadPoolExecutor(max_workers=writers) as pool:
+        decisions = list(pool.map(lambda c: materialize(c.decisions), classified))
+    return {c.table.name: replace(c, decisions=d) for c, d in zip(classified, decisions, strict=True)}
 
 
 def build_model(pages: DataFrame) -> Model:
@@ -71,12 +79,14 @@ def build_model(pages: DataFrame) -> Model:
     albums = album_records(pages, tracks)
     track_artists = credited_artists(tracks, "track_id")
     album_artists = credited_artists(albums, "album_id")
-    classified = {
-        DIM_TRACK.name: _decided(DIM_TRACK, tables.dim_track(tracks)),
-        DIM_ALBUM.name: _decided(DIM_ALBUM, tables.dim_album(albums)),
-        DIM_ARTIST.name: _decided(DIM_ARTIST, tables.dim_artist(artist_records(pages, track_artists, album_artists))),
-        DIM_PLAYLIST.name: _decided(DIM_PLAYLIST, tables.dim_playlist(playlist_records(pages))),
-    }
+    classified = _decided_together(
+        {
+            DIM_TRACK: tables.dim_track(tracks),
+            DIM_ALBUM: tables.dim_album(albums),
+            DIM_ARTIST: tables.dim_artist(artist_records(pages, track_artists, album_artists)),
+            DIM_PLAYLIST: tables.dim_playlist(playlist_records(pages)),
+        }
+    )
     dimensions = {name: output_rows(decided) for name, decided in classified.items()}
     facts = {
         BRIDGE_TRACK_ARTIST: tables.bridge_track_artist(track_artists),
@@ -86,6 +96,5 @@ def build_model(pages: DataFrame) -> Model:
         FACT_TOP_ITEM: tables.fact_top_item(pages),
         FACT_SAVED_TRACK: tables.fact_saved_track(pages),
     }
-    for table, candidates in facts.items():
-        classified[table.name] = _decided(table, candidates, dimensions)
+    classified.update(_decided_together(facts, dimensions))
     return Model(pages=pages, classified={t.name: classified[t.name] for t in TABLES}, materialized=(occurrences,))

@@ -5,15 +5,21 @@ number too large for an `int`, a scalar where it expects an object) into null an
 line. Two places catch that:
 
 - a raw page: the reader marks the line (`CORRUPT_FIELD` in its parse, set only when something did not fit), and
-  `first_unfit` then names the first field that did not fit, by walking the line (parsed once more, as a variant,
-  only for the marked lines) along the source's schema. The page is quarantined whole with the rule
-  `fits_type:<field>` (e.g. `fits_type:response.items[].track.duration_ms`): a type the API changed is a question
-  for a human, and the page's other records would otherwise be written beside a hole;
+  the page is quarantined whole with the rule `fits_type:<field>` (e.g.
+  `fits_type:response.items[].track.duration_ms`): a type the API changed is a question for a human, and the page's
+  other records would otherwise be written beside a hole. `first_unfit` names the field by walking the parsed line
+  along the source's schema in plain Python; `name_unfit_fields` runs it on the marked lines only, so a day
+  without such a page costs nothing (an expression over every line, planned for every source's schema, cost a daily
+  run 20 s of planning);
 - a model column: `unfit_column` names the first column whose value does not fit the model's type (the contract's),
   and the candidate is quarantined with the rule `fits_type:<column>` (quality.py).
 """
 
 from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
 
 from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
@@ -50,75 +56,68 @@ def fits_type_rule(field: str) -> str:
     return f"{FITS_TYPE}:{field}"
 
 
+# A line the reader marked, until `name_unfit_fields` names its field.
+UNFIT_PAGE = fits_type_rule(UNNAMED_FIELD)
+
+
 def with_corrupt_field(schema: StructType) -> StructType:
     """`schema` and the column the reader marks a line in when one of its values does not fit."""
     return StructType([*schema.fields, StructField(CORRUPT_FIELD, StringType())])
 
 
-def _scalar_fits(value: Column, kind: Column, data_type: DataType) -> Column:
-    """Whether a JSON scalar (a variant of JSON type `kind`) is one Spark's reader reads as `data_type`."""
-    if isinstance(data_type, BooleanType):
-        return kind == "BOOLEAN"
-    if isinstance(data_type, LongType):
-        return kind == "BIGINT"
-    if isinstance(data_type, IntegerType):
-        return (kind == "BIGINT") & F.try_variant_get(value, "$", "int").isNotNull()
-    return F.try_variant_get(value, "$", data_type.simpleString()).isNotNull()
+# Spark's reader takes an integral JSON number into an int or a bigint only within its range.
+_INTEGRAL_RANGES = {IntegerType: 2**31, LongType: 2**63}
 
 
-def _can_fail(data_type: DataType) -> bool:
-    if isinstance(data_type, StructType):
-        return True
-    if isinstance(data_type, ArrayType):
-        return True
-    return not isinstance(data_type, StringType)
-
-
-def first_unfit(value: Column, data_type: DataType, path: str) -> Column | None:
-    """The path of the first value in `value` (a variant) that does not fit `data_type`, null when all fit; None
-    when nothing under `data_type` can fail to fit (text reads any JSON value)."""
-    if isinstance(data_type, StringType):
+def first_unfit(value: Any, data_type: DataType, path: str = "") -> str | None:
+    """The path of the first value under `value` (parsed JSON) that Spark's JSON reader cannot read as
+    `data_type`, in the schema's order (`response.items[].duration_ms`); None when every value fits. A JSON null or
+    a missing key fits every type, and text reads any JSON value."""
+    if value is None or isinstance(data_type, StringType):
         return None
-    kind = F.schema_of_variant(value)
-    absent = value.isNull() | (kind == "VOID")  # a JSON null fits every type
     if isinstance(data_type, StructType):
-        inner = [
-            found
-            for field in data_type.fields
-            if (
-                found := first_unfit(
-                    F.try_variant_get(value, f"$.{field.name}", "variant"), field.dataType, f"{path}.{field.name}"
-                )
-            )
-            is not None
-        ]
-        named = F.when(absent, _null()).when(~kind.startswith("OBJECT"), F.lit(path))
-        return named.otherwise(F.coalesce(*inner)) if inner else named
+        if not isinstance(value, dict):
+            return path
+        for field in data_type.fields:
+            found = first_unfit(value.get(field.name), field.dataType, f"{path}.{field.name}".lstrip("."))
+            if found is not None:
+                return found
+        return None
     if isinstance(data_type, ArrayType):
-        elements = F.try_variant_get(value, "$", "array<variant>")
-        named = F.when(absent, _null()).when(~kind.startswith("ARRAY"), F.lit(path))
-        if not _can_fail(data_type.elementType):
-            return named
-        in_elements = F.filter(
-            F.transform(elements, lambda element: first_unfit(element, data_type.elementType, f"{path}[]")),
-            lambda found: found.isNotNull(),
-        )
-        return named.otherwise(F.get(in_elements, 0))
+        if not isinstance(value, list):
+            return path
+        return next((f for e in value if (f := first_unfit(e, data_type.elementType, f"{path}[]")) is not None), None)
     if isinstance(data_type, MapType):
-        return F.when(absent, _null()).when(~kind.startswith("OBJECT"), F.lit(path))
-    return F.when(absent | _scalar_fits(value, kind, data_type), _null()).otherwise(F.lit(path))
+        return None if isinstance(value, dict) else path
+    if isinstance(data_type, BooleanType):
+        return None if isinstance(value, bool) else path
+    limit = _INTEGRAL_RANGES.get(type(data_type))
+    if limit is None:
+        raise TypeError(f"first_unfit does not know Spark's reading of {data_type.simpleString()}; add it")
+    fits = isinstance(value, int) and not isinstance(value, bool) and -limit <= value < limit
+    return None if fits else path
 
 
-def unfit_line_rule(line: Column, schema: StructType) -> Column:
-    """The `fits_type` rule of a JSON line marked by the reader: the first field of `schema` that did not fit."""
-    parsed = F.try_parse_json(line)
-    fields = [
-        found
-        for field in schema.fields
-        if (found := first_unfit(F.try_variant_get(parsed, f"$.{field.name}", "variant"), field.dataType, field.name))
-        is not None
-    ]
-    return F.concat(F.lit(FITS_TYPE + ":"), F.coalesce(*fields, F.lit(UNNAMED_FIELD)))
+def unfit_line_rule(line: str | None, schema: StructType) -> str:
+    """The `fits_type` rule of a JSON line the reader marked: the first field of `schema` that did not fit, or
+    `UNNAMED_FIELD` when the walk finds none (a line Spark reads less strictly than Python)."""
+    try:
+        parsed = json.loads(line) if line is not None else None
+    except ValueError:
+        parsed = None
+    return fits_type_rule(first_unfit(parsed, schema) or UNNAMED_FIELD)
+
+
+def name_unfit_fields(lines: DataFrame, rule: str, schemas: Mapping[str, StructType]) -> DataFrame:
+    """`lines` (columns `source`, `record` and `rule`) with `rule` naming the field on each line whose rule is
+    `UNFIT_PAGE` (the reader marked it), walked along its source's schema in `schemas`."""
+    marked = F.col(rule) == UNFIT_PAGE
+
+    named = F.udf(lambda record, source: unfit_line_rule(record, schemas[source]), StringType())
+
+    # Only the marked lines go through the Python walk: a UDF inside a CASE is still evaluated for every row.
+    named_lines = lines.where(marked).withColumn(rule, named("record", "source"))
+    return lines.where(~marked | F.col(rule).isNull()).unionByName(named_lines)
 
 
 def unfit_column(frame: DataFrame, model_types: dict[str, str]) -> Column:

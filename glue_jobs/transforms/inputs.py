@@ -20,8 +20,9 @@ from pyspark.sql import functions as F
 from contracts.manifest import Manifest
 from contracts.raw_zone import CaptureLocation, RunLocation, Source
 
-from .pages import RawFile, raw_key, read_pages
-from .session import materialize, shuffle_partitions_for
+from .field_types import UNFIT_PAGE
+from .pages import RawFile, name_unfit_pages, raw_key, read_pages
+from .session import materialize, release, shuffle_partitions_for
 
 
 class JobInputError(ValueError):
@@ -158,16 +159,25 @@ def _verify_bytes(spark: SparkSession, files: Sequence[RawFile], runs: Sequence[
 
 
 def read_verified_pages(spark: SparkSession, runs: Sequence[RunInput]) -> DataFrame:
-    """The pages of every run (materialized: every table reads them), once each file checks against its manifest."""
+    """The pages of every run (materialized: every table reads them), once each file checks against its manifest;
+    the pages with a value of the wrong type named by their field (only on a day that has such a page)."""
     files = _all_files(runs)
     _verify_bytes(spark, files, runs)
     # Files are read one per task; a few wide partitions keep every later stage to a few tasks.
     pages = materialize(read_pages(spark, files).coalesce(shuffle_partitions_for(sum(f.bytes for f in files))))
-    lines = {row["source_file"]: row["count"] for row in pages.groupBy("source_file").count().collect()}
+    per_file = pages.groupBy("source_file").agg(
+        F.count(F.lit(1)).alias("lines"), F.count(F.when(F.col("page_rule") == UNFIT_PAGE, 1)).alias("unfit")
+    )
+    counted = per_file.collect()
+    lines = {row["source_file"]: row["lines"] for row in counted}
     problems = [
         (f, f"has {lines.get(f.key, 0)} lines where its manifest lists {f.lines}")
         for f in files
         if lines.get(f.key, 0) != f.lines
     ]
     _mismatch(runs, problems)
+    if any(row["unfit"] for row in counted):
+        named = materialize(name_unfit_pages(pages))
+        release(pages)
+        pages = named
     return pages

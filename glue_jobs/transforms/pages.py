@@ -21,7 +21,7 @@ from pyspark.sql.types import DateType, StringType, StructField, StructType
 
 from contracts.raw_zone import CAPTURES_ROOT, RAW_ROOT, Source
 
-from .field_types import CORRUPT_FIELD, CORRUPT_OPTIONS, unfit_line_rule, with_corrupt_field
+from .field_types import CORRUPT_FIELD, CORRUPT_OPTIONS, UNFIT_PAGE, name_unfit_fields, with_corrupt_field
 from .schemas import envelope
 
 SOURCES = Source.ALL
@@ -32,7 +32,8 @@ SOURCE_MISMATCH = "source_mismatch"  # the envelope's source is not the one its 
 ERROR_STATUS = "error_status"  # the API answered an error, not a page
 MALFORMED_RESPONSE = "malformed_response"  # the body was not JSON (`response` null, `response_text` set)
 UNREADABLE_RECORDS = "unreadable_records"  # a list of records in the body does not fit its schema (see below)
-# Then `fits_type:<field>`: a value of the wrong type (a string where the API gives a number ...), see field_types.
+# Then `fits_type:<field>`: a value of the wrong type (a string where the API gives a number ...), see field_types;
+# `read_pages` marks such a line `UNFIT_PAGE` and `name_unfit_pages` names the field.
 
 # Where each source's body holds its lists of records (keys from `response`). Spark parses a value of the wrong type
 # as null, and a list with one element of the wrong type as a null list: without this check such a page would look
@@ -108,13 +109,6 @@ def _unreadable_records() -> Column:
     return F.coalesce(*checks)
 
 
-def _unfit_field() -> Column:
-    """The `fits_type` rule of a line with a value of the wrong type, naming the field (field_types.py)."""
-    return F.coalesce(
-        *(F.when(F.col("source") == source, unfit_line_rule(F.col("line"), envelope(source))) for source in SOURCES)
-    )
-
-
 def read_pages(spark: SparkSession, files: Sequence[RawFile]) -> DataFrame:
     """One row per line of `files`: lineage, `fetched_at`, `page_rule` (null for a good page), `record` (the line,
     kept only when the page is quarantined) and one envelope column per source."""
@@ -148,7 +142,7 @@ def read_pages(spark: SparkSession, files: Sequence[RawFile]) -> DataFrame:
         .when(~status.between(200, 299), F.lit(ERROR_STATUS))
         .when(_of_row_source("response", Column.isNull), F.lit(MALFORMED_RESPONSE))
         .when(_unreadable_records(), F.lit(UNREADABLE_RECORDS))
-        .when(_of_row_source(CORRUPT_FIELD).isNotNull(), _unfit_field())
+        .when(_of_row_source(CORRUPT_FIELD).isNotNull(), F.lit(UNFIT_PAGE))
     )
     # A line that is an envelope is kept as it is; anything else is wrapped so the record stays JSON.
     record = F.when(
@@ -167,6 +161,12 @@ def read_pages(spark: SparkSession, files: Sequence[RawFile]) -> DataFrame:
         record.alias("record"),
         *SOURCES,
     )
+
+
+def name_unfit_pages(pages: DataFrame) -> DataFrame:
+    """`pages` with the field named on each page the reader marked `UNFIT_PAGE` (field_types.py); run only when
+    there is such a page, which a healthy day does not have."""
+    return name_unfit_fields(pages, "page_rule", {source: envelope(source) for source in SOURCES})
 
 
 def valid_pages(pages: DataFrame, source: str) -> DataFrame:

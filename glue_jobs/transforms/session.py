@@ -1,15 +1,18 @@
 """How the job uses Spark: the settings it sets itself, so that Glue and a laptop (and the tests) behave the same,
 and how it keeps the intermediate results several steps read.
 
-Glue creates its own session before the script runs, so every setting here can also be applied to a running
-session (`apply_session_settings`); `build_session` starts one with them for local runs and the tests.
+Glue creates its own session before the script runs, so every setting the job can change is applied to the running
+session (`apply_session_settings`); the few Spark takes only at start-up reach Glue as the job's `--conf` parameter.
+`build_session` starts a session with both for local runs and the tests.
 """
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from pyspark.sql import DataFrame, SparkSession
+if TYPE_CHECKING:  # the stacks read the settings without pyspark
+    from pyspark.sql import DataFrame, SparkSession
 
 _HADOOP_PREFIX = "spark.hadoop."
 # gzip shrinks JSON pages about eightfold; a shuffle partition of ~128 MB parsed data keeps tasks short.
@@ -40,12 +43,22 @@ def session_settings(shuffle_partitions: int) -> dict[str, str]:
 
 
 def start_settings() -> dict[str, str]:
-    """Settings a session takes only when it starts (`build_session`); in Glue, job parameters (`--conf`)."""
+    """Settings a session takes only when it starts: `build_session` locally, the job's `--conf` parameter in Glue
+    (`glue_conf_argument`, set by stacks/transform.py)."""
     return {
+        # PySpark 4 records the Python call site of every DataFrame and Column call for its error messages, at four
+        # round trips to the JVM per call: 9 of the 14 s a daily run's model build took. A job's errors still name
+        # the Spark operation that failed; they lose only the Python line.
+        "spark.python.sql.dataFrameDebugging.enabled": "false",
         # A run compiles a few hundred distinct classes (a stage, a projection ...); with Spark's default cache of
         # 100, one run compiles many of them twice, and every run of a warm local worker compiles them all again.
         "spark.sql.codegen.cache.maxEntries": "1000",
     }
+
+
+def glue_conf_argument() -> str:
+    """`start_settings` as the value of a Glue job's `--conf` parameter (Glue passes it on to spark-submit)."""
+    return " --conf ".join(f"{key}={value}" for key, value in start_settings().items())
 
 
 def apply_session_settings(spark: SparkSession, shuffle_partitions: int) -> None:
@@ -63,6 +76,8 @@ def build_session(
     `short_lived` (tests, a local daily run) starts the JVM with its quick compiler tier only: a small run is
     mostly warm-up, and this halves its CPU time. Benchmarks leave it off, as Glue does.
     """
+    from pyspark.sql import SparkSession
+
     # A progress bar is noise in a job's log.
     builder = SparkSession.builder.appName(app_name).config("spark.ui.showConsoleProgress", "false")
     for key, value in {**start_settings(), **session_settings(shuffle_partitions)}.items():

@@ -20,7 +20,6 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import example, given
-from pyspark.sql.types import ArrayType, BooleanType, DataType, IntegerType, LongType, MapType, StringType, StructType
 from raw_payloads import edge_case_run, raw_run
 
 from contracts.manifest import STATUS_COMPLETE, Manifest, ManifestFile
@@ -33,7 +32,7 @@ from contracts.processed_zone import (
 )
 from contracts.raw_zone import RunLocation, Source
 from spotify_transform import main
-from transforms.field_types import FITS_TYPE, UNNAMED_FIELD
+from transforms.field_types import FITS_TYPE, UNNAMED_FIELD, first_unfit
 from transforms.schemas import envelope
 
 pytestmark = pytest.mark.fuzz
@@ -89,35 +88,6 @@ def original_line(record: str) -> str:
     return wrapped["line"] if isinstance(wrapped, dict) and list(wrapped) == ["line"] else record
 
 
-_RANGES = {IntegerType: 2**31, LongType: 2**63}
-
-
-def unfit_field(value: Any, data_type: DataType, path: str = "") -> str | None:
-    """The first field under `value` (parsed JSON) whose value is not of the type the schema declares, in the
-    schema's order; None when every value fits. Independent of the job: plain Python over the schema."""
-    if value is None or isinstance(data_type, StringType):
-        return None
-    if isinstance(data_type, StructType):
-        if not isinstance(value, dict):
-            return path
-        for field in data_type.fields:
-            found = unfit_field(value.get(field.name), field.dataType, f"{path}.{field.name}".lstrip("."))
-            if found is not None:
-                return found
-        return None
-    if isinstance(data_type, ArrayType):
-        if not isinstance(value, list):
-            return path
-        return next((f for e in value if (f := unfit_field(e, data_type.elementType, f"{path}[]")) is not None), None)
-    if isinstance(data_type, MapType):
-        return None if isinstance(value, dict) else path
-    if isinstance(data_type, BooleanType):
-        return None if isinstance(value, bool) else path
-    limit = _RANGES[type(data_type)]
-    fits = isinstance(value, int) and not isinstance(value, bool) and -limit <= value < limit
-    return None if fits else path
-
-
 def records_in(line: str, source: str) -> int | None:
     """How many fact records a readable page carries, as the raw JSON says; None when a list is there but is not
     a list of records the schema can read (then the page must have been quarantined)."""
@@ -171,13 +141,13 @@ def test_any_raw_run_is_transformed_and_every_record_is_accounted_for(spark, run
         for row in quarantined_pages:
             if row["rule"].startswith(FITS_TYPE + ":"):
                 line = json.loads(original_line(row["record"]))
-                expected_field = unfit_field(line, envelope(line["source"]))
+                expected_field = first_unfit(line, envelope(line["source"]))
                 assert row["rule"] in {f"{FITS_TYPE}:{expected_field}", f"{FITS_TYPE}:{UNNAMED_FIELD}"}, row
         kept_out = {original_line(row["record"]) for row in quarantined_pages}
         for source, lines in run.items():
             for line in lines:
                 if line not in kept_out:
-                    unfit = unfit_field(json.loads(line), envelope(source))
+                    unfit = first_unfit(json.loads(line), envelope(source))
                     assert unfit is None, f"a {source} page was read with {unfit} of the wrong type: {line[:300]}"
 
         # And every record of every page that was not quarantined reached its fact table's candidates

@@ -28,6 +28,7 @@ from contracts.events import manifest_created_pattern
 from ops.replay import replay_execution_input
 from stacks.context import cdk_json_context
 from stacks.transform import GLUE_RETRYABLE_ERRORS
+from transforms.session import start_settings
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +79,13 @@ def test_the_job_gets_the_processed_bucket_and_its_code_as_assets(wired: Synthes
     assert joined(arguments["--extra-py-files"]).endswith(".zip")
     script = glue_job(wired.template(wired.pipeline.transform))["Command"]["ScriptLocation"]
     assert joined(script).endswith(".py")
+
+
+def test_glue_starts_the_jobs_spark_with_the_settings_a_running_session_cannot_take(wired: Synthesized) -> None:
+    # The settings local sessions start with (transforms/session.py) reach Glue's spark-submit, one `--conf` each
+    conf = glue_job(wired.template(wired.pipeline.transform))["DefaultArguments"]["--conf"]
+    assert dict(pair.split("=", 1) for pair in conf.split(" --conf ")) == start_settings()
+    assert start_settings()["spark.python.sql.dataFrameDebugging.enabled"] == "false"
 
 
 def test_the_job_logs_where_glue_5_writes_them_into_encrypted_groups_with_a_retention(wired: Synthesized) -> None:

@@ -2,52 +2,102 @@
 
 from __future__ import annotations
 
-from pyspark.sql import functions as F
-from pyspark.sql.types import StructType
+import pytest
+from pyspark.sql.types import (
+    ArrayType,
+    BooleanType,
+    IntegerType,
+    LongType,
+    StringType,
+    StructField,
+    StructType,
+)
 from pyspark.testing import assertDataFrameEqual
 
-from transforms.field_types import unfit_column, unfit_line_rule
+from transforms.field_types import UNFIT_PAGE, name_unfit_fields, unfit_column, unfit_line_rule
 
-PAGE = (
-    "status int, response struct<total int, items array<struct<id string, duration_ms bigint, "
-    "explicit boolean, album struct<id string>>>>"
+# status int, response struct<total int, items array<struct<id string, duration_ms bigint, explicit boolean,
+# album struct<id string>>>> (built by hand: parsing DDL needs a Spark session, the walk does not)
+PAGE = StructType(
+    [
+        StructField("status", IntegerType()),
+        StructField(
+            "response",
+            StructType(
+                [
+                    StructField("total", IntegerType()),
+                    StructField(
+                        "items",
+                        ArrayType(
+                            StructType(
+                                [
+                                    StructField("id", StringType()),
+                                    StructField("duration_ms", LongType()),
+                                    StructField("explicit", BooleanType()),
+                                    StructField("album", StructType([StructField("id", StringType())])),
+                                ]
+                            )
+                        ),
+                    ),
+                ]
+            ),
+        ),
+    ]
 )
 
 
-def test_the_first_field_whose_json_value_does_not_fit_the_schema_is_named(spark):
-    # Given JSON lines whose values fit the schema (nulls, missing keys and text of any kind included) and lines
-    # with one value of the wrong type, at the top, in a nested object and in a list of objects
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ('{"status": 200, "response": {"total": 2, "items": [{"id": 7, "album": null}]}}', "fits_type:unknown_field"),
+        ('{"status": null, "response": {"items": [null, {"duration_ms": null}]}}', "fits_type:unknown_field"),
+        ('{"status": "200", "response": {}}', "fits_type:status"),
+        ('{"status": 200, "response": {"total": 1.5}}', "fits_type:response.total"),
+        ('{"response": {"total": 4294967296}}', "fits_type:response.total"),
+        (
+            '{"response": {"items": [{"duration_ms": 1}, {"duration_ms": "215000"}]}}',
+            "fits_type:response.items[].duration_ms",
+        ),
+        ('{"response": {"items": [{"explicit": "yes", "duration_ms": 1}]}}', "fits_type:response.items[].explicit"),
+        ('{"response": {"items": [{"explicit": 1}]}}', "fits_type:response.items[].explicit"),
+        ('{"response": {"items": [{"album": "al1"}]}}', "fits_type:response.items[].album"),
+        ('{"response": {"items": {"id": "t1"}}}', "fits_type:response.items"),
+        ('{"response": {"items": [{"duration_ms": 9223372036854775808}]}}', "fits_type:response.items[].duration_ms"),
+        ("not json", "fits_type:unknown_field"),
+    ],
+)
+def test_the_first_field_whose_json_value_does_not_fit_the_schema_is_named(line, rule):
+    # Given a JSON line whose values fit the schema (nulls, missing keys and text of any kind included), or one with
+    # a value of the wrong type at the top, in a nested object or in a list of objects
+    # When it is walked along the schema, then the first value that does not fit names the rule; a line where all
+    # fit names an unknown field
+    assert unfit_line_rule(line, PAGE) == rule
+
+
+def test_only_the_lines_the_reader_marked_get_their_field_named(spark):
+    # Given lines of two sources: good, broken by another rule, and marked by the reader as holding an unfit value
     lines = spark.createDataFrame(
         [
-            ("fits", '{"status": 200, "response": {"total": 2, "items": [{"id": 7, "album": null}]}}'),
-            ("nulls", '{"status": null, "response": {"items": [null, {"duration_ms": null}]}}'),
-            ("status", '{"status": "200", "response": {}}'),
-            ("total", '{"status": 200, "response": {"total": 1.5}}'),
-            ("overflow", '{"response": {"total": 4294967296}}'),
-            ("duration", '{"response": {"items": [{"duration_ms": 1}, {"duration_ms": "215000"}]}}'),
-            ("explicit", '{"response": {"items": [{"explicit": "yes", "duration_ms": 1}]}}'),
-            ("album", '{"response": {"items": [{"album": "al1"}]}}'),
-            ("items", '{"response": {"items": {"id": "t1"}}}'),
+            ("a", '{"status": "200"}', None),
+            ("a", '{"status": 200, "response": {"total": "x"}}', "error_status"),
+            ("a", '{"status": 200, "response": {"total": "2"}}', UNFIT_PAGE),
+            ("b", '{"status": 200, "response": {"total": "2"}}', UNFIT_PAGE),
         ],
-        "name string, line string",
+        "source string, record string, page_rule string",
     )
+    schemas = {"a": PAGE, "b": StructType.fromDDL("status int, response string")}
 
-    # When each line is walked along the schema
-    named = lines.select("name", unfit_line_rule(F.col("line"), StructType.fromDDL(PAGE)).alias("rule"))
+    # When the marked lines are named
+    named = name_unfit_fields(lines, "page_rule", schemas)
 
-    # Then the first value that does not fit names the rule; a line where all fit names an unknown field
+    # Then each marked line names its field in its own source's schema, and no other line changes
     assertDataFrameEqual(
         named,
         [
-            ("fits", "fits_type:unknown_field"),
-            ("nulls", "fits_type:unknown_field"),
-            ("status", "fits_type:status"),
-            ("total", "fits_type:response.total"),
-            ("overflow", "fits_type:response.total"),
-            ("duration", "fits_type:response.items[].duration_ms"),
-            ("explicit", "fits_type:response.items[].explicit"),
-            ("album", "fits_type:response.items[].album"),
-            ("items", "fits_type:response.items"),
+            ("a", '{"status": "200"}', None),
+            ("a", '{"status": 200, "response": {"total": "x"}}', "error_status"),
+            ("a", '{"status": 200, "response": {"total": "2"}}', "fits_type:response.total"),
+            ("b", '{"status": 200, "response": {"total": "2"}}', "fits_type:unknown_field"),
         ],
     )
 

@@ -10,7 +10,7 @@ from transform_fixtures import API, album, artist, paging, play, track
 
 from contracts.manifest import Manifest
 from contracts.raw_zone import Source
-from transforms.inputs import RunInput
+from transforms.inputs import RunInput, read_verified_pages
 from transforms.pages import RECORD_LISTS, read_pages, valid_pages
 
 
@@ -89,8 +89,8 @@ def test_a_page_with_a_value_of_the_wrong_type_is_quarantined_with_a_rule_naming
     manifest = raw_run.write()
     run = RunInput.locate(str(manifest), Manifest.from_json(manifest.read_text(encoding="utf-8")))
 
-    # When the pages are read
-    pages = read_pages(spark, run.raw_files()).collect()
+    # When the job reads the pages (the reader marks such a page; its field is named after the read)
+    pages = read_verified_pages(spark, [run]).collect()
 
     # Then each page with a value Spark could not read as its type is quarantined, naming the field, and keeps
     # the line with the value as it was
