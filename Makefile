@@ -2,11 +2,13 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
+# The venv is rebuilt when the locked requirements or the project's own packaging change.
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 DAYS ?= 1
 # The deployed environment of synth/diff/deploy/destroy and the ops shortcuts ([env.<name>] of config/pipeline.toml).
 ENV ?= dev
-CDK := npx --yes aws-cdk@2
+# cdk.json's `python app.py` needs an activated venv; `make` names the venv's interpreter instead.
+CDK := npx --yes aws-cdk@2 --app "$(PY) app.py"
 FROM ?=
 TO ?=
 PYTEST_ARGS ?=
@@ -16,7 +18,6 @@ TEST_WORKERS ?= 2
 
 # aws-cdk-lib prints a Node end-of-life banner on every import under Node 20.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
-export PYTHONPATH := $(CURDIR):$(CURDIR)/lambda_src:$(CURDIR)/glue_jobs:$(CURDIR)/snowflake_sql
 
 .PHONY: help lock run test test-fast test-stress bench audit synth diff deploy destroy preflight status replay backfill cost pbip warehouse-sql lint clean prereqs
 
@@ -33,6 +34,7 @@ $(STAMP):
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@echo "installing the locked requirements into $(VENV) (first time only, a few minutes)..."
 	@$(PY) -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
+	@$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 

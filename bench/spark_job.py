@@ -2,7 +2,7 @@
 
     python -m bench.spark_job --job glue|tutorial --master local[2] --manifest <path> --out <dir> --result <json>
 
-`glue` runs the Glue job's entry script (`spotify_transform.main`) unchanged on a session built with the job's
+`glue` runs the Glue job's entry script (`transforms.job.main`) unchanged on a session built with the job's
 own settings; `--profile` runs the same steps table by table instead, to see where the time goes. `tutorial`
 runs `baselines.tutorial_job`. The result file holds the seconds to start the session and to run the job.
 """
@@ -73,7 +73,7 @@ def quiet_session(app_name: str, master: str) -> SparkSession:
 
 
 def glue_job(spark: SparkSession, manifest_path: Path, out_dir: Path) -> dict[str, Any]:
-    from spotify_transform import main
+    from transforms.job import main
 
     argv = ["spotify_transform.py", "--JOB_NAME", "bench", "--manifest_uri", str(manifest_path)]
     status = main([*argv, "--processed_uri", str(out_dir)], spark=spark)
@@ -102,11 +102,12 @@ def glue_profile(spark: SparkSession, manifest_path: Path, out_dir: Path) -> dic
     import transforms.build as build
     from transforms.inputs import RunInput, read_verified_pages
     from transforms.output import write_model
-    from transforms.session import apply_session_settings, shuffle_partitions_for
+    from transforms.session import apply_session_settings, interpreted_for, shuffle_partitions_for
 
     manifest = Manifest.from_json(manifest_path.read_text(encoding="utf-8"), where=str(manifest_path))
     runs = [RunInput.locate(str(manifest_path), manifest)]
-    apply_session_settings(spark, shuffle_partitions_for(sum(f.bytes for f in manifest.files)))
+    raw_bytes = sum(f.bytes for f in manifest.files)
+    apply_session_settings(spark, shuffle_partitions_for(raw_bytes), interpreted=interpreted_for(raw_bytes))
     materialized: list[dict[str, Any]] = []
     materialize = getattr(build, "materialize", None)
     if materialize is not None:

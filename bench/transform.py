@@ -42,11 +42,6 @@ class JobTiming:
     detail: dict[str, Any]
 
 
-def _import_path() -> str:
-    roots = [REPO_ROOT, REPO_ROOT / "lambda_src", REPO_ROOT / "glue_jobs", REPO_ROOT / "snowflake_sql"]
-    return os.pathsep.join(str(root) for root in roots)
-
-
 def run_spark_job(
     job: str, run: GeneratedRun, out_dir: Path, master: str, log_dir: Path, *extra: str, label: str = ""
 ) -> dict[str, Any]:
@@ -60,7 +55,7 @@ def run_spark_job(
     command = [sys.executable, "-m", "bench.spark_job", "--job", job, "--master", master]
     command += ["--manifest", str(run.manifest_path), "--out", str(out_dir), "--result", str(result_file)]
     command += ["--driver-memory", DRIVER_MEMORY, "--event-log", str(log_dir / f"{name}-events"), *extra]
-    env = {**os.environ, "PYTHONPATH": _import_path(), "PYSPARK_PYTHON": sys.executable}
+    env = dict(os.environ)
     with log_file.open("w", encoding="utf-8") as log:
         finished = subprocess.run(command, env=env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, check=False)  # noqa: S603
     if finished.returncode != 0:

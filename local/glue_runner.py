@@ -12,7 +12,6 @@ the datasets it finished, as a Glue job writing straight to S3 does, so their pi
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from contracts.processed_zone import (
 )
 from contracts.raw_zone import RunLocation
 from local.aws import LocalAws
+from transforms import ENTRY_SCRIPT
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -73,18 +73,12 @@ class SparkJobRunner:
         if self._process is None or self._process.poll() is not None:
             self.log_file.parent.mkdir(parents=True, exist_ok=True)
             self._log = self.log_file.open("a", encoding="utf-8")
-            env = {
-                **os.environ,
-                "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "glue_jobs")]),
-                "PYSPARK_PYTHON": sys.executable,
-            }
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "local.spark_worker"],
                 stdin=subprocess.PIPE,
                 stdout=self._log,
                 stderr=subprocess.STDOUT,
                 cwd=REPO_ROOT,
-                env=env,
                 text=True,
             )
         return self._process
@@ -146,7 +140,7 @@ def run_transform_job(
         aws.download(raw_bucket, listed.key, raw_mirror / listed.key)
 
     argv = [
-        str(REPO_ROOT / "glue_jobs" / "spotify_transform.py"),
+        str(ENTRY_SCRIPT),
         "--JOB_NAME",
         job_name,
         "--manifest_uri",

@@ -292,7 +292,6 @@ class LocalPipeline:
             ),
             ENV_API_URL: self.spotify.api_url,
             ENV_TOKEN_URL: self.spotify.token_url,
-            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "lambda_src"), str(REPO_ROOT)]),
             "POWERTOOLS_SERVICE_NAME": "spotify-extract",
             "POWERTOOLS_METRICS_NAMESPACE": "SpotifyPipeline",
             "POWERTOOLS_TRACE_DISABLED": "true",

@@ -20,8 +20,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-JOB_SCRIPT = REPO_ROOT / "glue_jobs" / "spotify_transform.py"
+from transforms import ENTRY_SCRIPT
 
 
 def failure_line(error: BaseException) -> str:
@@ -54,7 +53,7 @@ def serve(job_main: Any, spark: Any) -> None:
 
 
 def main() -> int:
-    job = runpy.run_path(str(JOB_SCRIPT), run_name="spotify_transform")
+    job = runpy.run_path(str(ENTRY_SCRIPT), run_name="spotify_transform")
     from transforms.session import build_session
 
     spark = build_session("local-spark-worker", shuffle_partitions=1, master="local[*]", short_lived=True)

@@ -9,13 +9,3 @@ the standard AWS credentials) and never changes the deployment itself:
     backfill   loads the processed model files the pipes never saw: ALTER PIPE ... REFRESH within Snowpipe's
                7 days, COPY INTO ... FILES = (...) beyond
 """
-
-import sys
-from pathlib import Path
-
-# The applier's import root (snowflake_sql/), as `make` and pytest set it, so that `python -m ops` also works from
-# a clone without PYTHONPATH. Appended: an explicit PYTHONPATH still comes first.
-_REPO_ROOT = Path(__file__).resolve().parents[1]
-for _root in (_REPO_ROOT, _REPO_ROOT / "snowflake_sql"):
-    if str(_root) not in sys.path:
-        sys.path.append(str(_root))

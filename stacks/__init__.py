@@ -1,4 +1,5 @@
-"""Where each stage of the pipeline runs in AWS: one CDK stack per concern, wired together by `app.py`.
+"""Where each stage of the pipeline runs in AWS: one CDK stack per concern, wired together by `app.py`
+(`stacks.app`).
 
     StorageStack    key, access-log bucket, raw bucket (EventBridge on), processed bucket
     AlertsStack     the operator's alert topic (and its key)
@@ -11,3 +12,8 @@
 Resources cross stacks as constructor arguments (strong references: CloudFormation exports, so a stack can never
 drop what another still uses); deployment order follows the list above.
 """
+
+import os
+
+# aws-cdk-lib prints a Node end-of-life banner on every import under Node 20; every stack module imports it.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")

@@ -39,11 +39,11 @@ from stacks.defaults import LOG_RETENTION
 from stacks.nag import WILDCARD_PERMISSIONS, acknowledge, wildcard_action, wildcard_resource
 from stacks.names import resource_name
 from stacks.storage import GLUE_LOG_GROUPS
+from transforms import ENTRY_SCRIPT
 from transforms.session import glue_conf_argument
 
 GLUE_JOBS_LOG_ROOT = "/aws-glue/jobs"
 GLUE_LOG_STREAMS = ("output", "error")
-GLUE_ENTRY_SCRIPT = REPO_ROOT / "glue_jobs" / "spotify_transform.py"
 GLUE_VERSIONS = {"5.0": glue.GlueVersion.V5_0, "5.1": glue.GlueVersion.V5_1, "6.0": glue.GlueVersion.V6_0}
 
 # Errors of StartJobRun that mean "not now" rather than "broken": retried with exponential backoff.
@@ -153,7 +153,7 @@ class TransformStack(Stack):
             )
             for stream in GLUE_LOG_STREAMS
         }
-        script = s3_assets.Asset(self, "JobScript", path=str(GLUE_ENTRY_SCRIPT))
+        script = s3_assets.Asset(self, "JobScript", path=str(ENTRY_SCRIPT))
         # The `transforms` and `contracts` packages, zipped: Glue adds the zip to the driver's and executors' path.
         modules = s3_assets.Asset(
             self,

@@ -19,8 +19,8 @@ from typing import Any
 import aws_cdk as cdk
 from aws_cdk.assertions import Template
 
-from app import Pipeline, build_pipeline
 from config import PipelineConfig
+from stacks.app import Pipeline, build_pipeline
 from stacks.context import cdk_json_context
 
 # The `wired` deployment's environment and alarm email (conftest.py).

@@ -10,6 +10,12 @@ SparkSession, and the tests exercise them without AWS:
 - `records`: the entities found in the pages (tracks, albums, artists, playlists) flattened to one shape each
 - `tables`: one `DataFrame -> DataFrame` function per model table, producing its candidate rows
 - `quality`: the data-quality rules; every candidate row ends as output, quarantined or a documented drop
-- `inputs`, `build`, `output`: the job's steps (read and verify, build, write and report), in the order the entry
-  script calls them
+- `inputs`, `build`, `output`: the job's steps (read and verify, build, write and report), in the order `job`
+  calls them
+- `job`: the job's arguments and its run, which the script Glue runs (`ENTRY_SCRIPT`) calls
 """
+
+from pathlib import Path
+
+# The script Glue runs; its one home: the stack deploys it, the local runtime and the benchmarks run it.
+ENTRY_SCRIPT = Path(__file__).resolve().parents[1] / "spotify_transform.py"

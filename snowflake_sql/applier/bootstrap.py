@@ -1,6 +1,6 @@
 """`python -m applier.bootstrap`: print the one-time set-up an administrator runs (snowflake_sql/bootstrap.sql).
 
-    PYTHONPATH=.:snowflake_sql python -m applier.bootstrap --env dev --public-key-file rsa_key.pub [--existing]
+    .venv/bin/python -m applier.bootstrap --env dev --public-key-file rsa_key.pub [--existing]
 
 It prints SQL and runs nothing: the applier never holds an administrator's credentials. `--existing` adds the
 hand-over of a warehouse deployed before the deploy role (its objects owned by ACCOUNTADMIN): ownership of each

@@ -1,6 +1,6 @@
 """`python -m applier`: apply the migrations to a Snowflake account by hand, and print what AWS needs.
 
-    PYTHONPATH=.:snowflake_sql python -m applier --env dev \\
+    .venv/bin/python -m applier --env dev \\
         --error-topic-arn arn:aws:sns:... --error-role-arn arn:aws:iam::...:role/... [--dry-run]
 
 The deployed path is the CDK custom resource; this is for first set-up checks, dry runs and repairs. Names come

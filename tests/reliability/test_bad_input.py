@@ -22,7 +22,6 @@ from config import CONFIG_FILE, load_config
 from extract.settings import ENV_API_MODE, ENV_API_URL, ENV_SOURCES, ENV_TOKEN_URL, environment_from_config
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-IMPORT_ROOTS = os.pathsep.join(str(REPO_ROOT / root) for root in ("", "lambda_src", "glue_jobs", "snowflake_sql"))
 
 
 def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -38,7 +37,6 @@ def make_run(*arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - the project's own module, with test arguments
         [sys.executable, "-m", "local.run", *arguments],
         cwd=REPO_ROOT,
-        env={**os.environ, "PYTHONPATH": IMPORT_ROOTS},
         capture_output=True,
         text=True,
         timeout=120,
@@ -127,7 +125,6 @@ def handler_environment(aws_endpoint: str) -> dict[str, str]:
         "AWS_ENDPOINT_URL": aws_endpoint,
         ENV_API_URL: f"{nowhere}/v1/",
         ENV_TOKEN_URL: f"{nowhere}/api/token",
-        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "lambda_src"), str(REPO_ROOT)]),
         "POWERTOOLS_TRACE_DISABLED": "true",
         "AWS_LAMBDA_FUNCTION_NAME": "spotify-pipeline-local-extract",
     }

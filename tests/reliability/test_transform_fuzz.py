@@ -31,14 +31,14 @@ from contracts.processed_zone import (
     run_report_key,
 )
 from contracts.raw_zone import RunLocation, Source
-from spotify_transform import main
+from transforms import ENTRY_SCRIPT
 from transforms.field_types import FITS_TYPE, UNNAMED_FIELD, first_unfit
+from transforms.job import main
 from transforms.schemas import envelope
 
 pytestmark = pytest.mark.fuzz
 
 LOCATION = RunLocation(date(2026, 11, 24), "20261124T061500Z-0f0e0d0c")
-JOB_SCRIPT = str(Path(__file__).resolve().parents[2] / "glue_jobs" / "spotify_transform.py")
 
 # Where each source's pages hold records that become rows of a fact table one to one: (table, paths to the lists).
 # A path is the keys from the body to a list; the first object found among alternatives is the one read.
@@ -117,7 +117,7 @@ def test_any_raw_run_is_transformed_and_every_record_is_accounted_for(spark, run
 
         # When the job transforms it
         arguments = ["--JOB_NAME", "fuzz", "--manifest_uri", str(manifest), "--processed_uri", str(processed)]
-        assert main([JOB_SCRIPT, *arguments], spark=spark) == 0
+        assert main([str(ENTRY_SCRIPT), *arguments], spark=spark) == 0
 
         # Then every line was read, and each one is a page read or a page quarantined with its rule
         report = json.loads((processed / run_report_key(LOCATION.ingest_date.isoformat(), LOCATION.run_id)).read_text())

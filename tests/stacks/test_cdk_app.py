@@ -17,9 +17,9 @@ from aws_cdk import aws_sqs as sqs
 from cfnlint.api import ManualArgs, lint
 from stack_templates import Synthesized, as_list
 
-import app as cdk_app
 from config import load_config
 from local.fake_spotify.auth import TokenService
+from stacks import app as cdk_app
 from stacks import bundling
 from stacks.context import cdk_json_context, check_wiring, deployment_choices
 

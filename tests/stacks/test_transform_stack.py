@@ -22,10 +22,10 @@ from stack_templates import (
     token_text,
 )
 
-from app import build_pipeline
 from config import ConfigError, load_config
 from contracts.events import manifest_created_pattern
 from ops.replay import replay_execution_input
+from stacks.app import build_pipeline
 from stacks.context import cdk_json_context
 from stacks.transform import GLUE_RETRYABLE_ERRORS
 from transforms.session import start_settings

@@ -9,7 +9,7 @@ import pytest
 from pyspark.sql import SparkSession
 from transform_fixtures import Processed, RawRun, development_run, extended_run
 
-from spotify_transform import main
+from transforms.job import main
 
 
 @pytest.fixture

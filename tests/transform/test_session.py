@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow.parquet as pq
 
-from transforms.session import apply_session_settings, shuffle_partitions_for
+from transforms.session import apply_session_settings, interpreted_for, shuffle_partitions_for
 
 
 def test_a_running_session_takes_the_jobs_settings(spark):
@@ -34,7 +34,7 @@ def test_a_running_session_takes_the_jobs_settings(spark):
             "mapreduce.fileoutputcommitter.marksuccessfuljobs": "false",
         }
     finally:
-        apply_session_settings(spark, shuffle_partitions=2)
+        apply_session_settings(spark, shuffle_partitions=2, interpreted=True)
 
 
 def test_timestamps_reach_the_files_as_utc_microseconds(backfill):
@@ -52,3 +52,18 @@ def test_shuffle_partitions_are_sized_to_the_data():
     assert shuffle_partitions_for(daily_run) == 1
     assert shuffle_partitions_for(backfill) == 640  # ~128 MB of parsed JSON each
     assert shuffle_partitions_for(10 * 1024**4) == 2000  # bounded
+
+
+def test_a_daily_runs_plans_are_interpreted_and_a_backfills_compiled(spark):
+    # A daily run's ~40 KB of pages, and 10,000 playlist items' ~3 MB
+    assert interpreted_for(40 * 1024) and not interpreted_for(3 * 1024 * 1024)
+    try:
+        apply_session_settings(spark, shuffle_partitions=2, interpreted=True)
+        assert spark.conf.get("spark.sql.codegen.factoryMode") == "NO_CODEGEN"
+        assert spark.conf.get("spark.sql.codegen.wholeStage") == "false"
+        apply_session_settings(spark, shuffle_partitions=2, interpreted=False)
+        assert spark.conf.get("spark.sql.codegen.factoryMode") == "FALLBACK"
+        assert spark.conf.get("spark.sql.codegen.wholeStage") == "true"
+    finally:
+        # The tests' session is short-lived: it interprets
+        apply_session_settings(spark, shuffle_partitions=2, interpreted=True)

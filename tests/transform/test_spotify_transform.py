@@ -12,8 +12,8 @@ import pytest
 from transform_fixtures import API, Processed, RawRun, artist, development_run, extended_run, paging
 
 from contracts.model import TABLES
-from spotify_transform import job_arguments, list_manifests, main, manifest_uris, read_text, write_text
 from transforms.inputs import JobInputError
+from transforms.job import job_arguments, list_manifests, main, manifest_uris, read_text, write_text
 
 
 def _snapshot(processed: Processed, runs: list[RawRun]) -> tuple[dict, dict, dict]:
