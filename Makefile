@@ -103,10 +103,11 @@ lock:
 	@CUSTOM_COMPILE_COMMAND="make lock" .venv-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
 		--strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock requirements-dev.txt
 
-## Lint and format check (ruff), as CI runs it.
+## Lint, format and type checks (ruff, mypy on the production packages), as CI runs them.
 lint: $(STAMP)
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
+	@$(PY) -m mypy
 
 ## Dependency and template audit; needs the package index, so it is not part of `make test`.
 audit: $(STAMP)

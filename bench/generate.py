@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from contracts.manifest import STATUS_COMPLETE, EntityError, Manifest
-from contracts.raw_zone import RunLocation, Source, new_run_id
+from contracts.raw_zone import ApiMode, RunLocation, Source, new_run_id
 from extract import endpoints as ep
 from extract.enrichment import ALBUM, ARTIST, EntityRegistry
 from extract.entities import embedded_page, newest_play_ms
@@ -44,7 +44,7 @@ from extract.playlists import PLAYLIST_ITEM_TYPES
 from extract.raw_bucket import RawBucket
 from extract.raw_writer import RawWriter
 from extract.requester import RawPage, utc_timestamp
-from extract.settings import API_MODES, DEFAULT_API_URL
+from extract.settings import DEFAULT_API_URL
 from local.fake_spotify import names
 from local.fake_spotify.activity import RECENTLY_PLAYED_WINDOW, TIME_RANGES, DayState, Play, plays_on
 from local.fake_spotify.api import SpotifyApi
@@ -76,7 +76,7 @@ _SINCE = datetime(2019, 1, 1, tzinfo=UTC)
 
 def readable_relations(api_mode: str) -> tuple[str, ...]:
     """The playlists whose items the app may read: development mode serves owned and collaborative ones only."""
-    if api_mode == ep.EXTENDED:
+    if api_mode == ApiMode.EXTENDED:
         return (Relation.OWNED, Relation.COLLABORATIVE, Relation.FOLLOWED)
     return (Relation.OWNED, Relation.COLLABORATIVE)
 
@@ -297,7 +297,7 @@ class _Extraction:
     def playlist(self, playlist_id: str) -> None:
         """The detail object (with the first page of items where the app may read them), then the other pages.
         Development mode skips editorial playlists without a call; extended mode records their 404."""
-        if self.api_mode == ep.DEVELOPMENT and ep.is_editorial_playlist(playlist_id):
+        if self.api_mode == ApiMode.DEVELOPMENT and ep.is_editorial_playlist(playlist_id):
             return
         path = f"playlists/{playlist_id}"
         detail = self.get(
@@ -310,7 +310,7 @@ class _Extraction:
         start = int(embedded.get("offset") or 0) + len(embedded["items"])
         if embedded.get("next") is None or start >= embedded["total"]:
             return
-        endpoint = ep.PLAYLIST_TRACKS_LEGACY if self.api_mode == ep.EXTENDED else ep.PLAYLIST_ITEMS
+        endpoint = ep.PLAYLIST_TRACKS_LEGACY if self.api_mode == ApiMode.EXTENDED else ep.PLAYLIST_ITEMS
         items_path = endpoint.path.format(playlist_id=playlist_id)
         params = {"additional_types": ADDITIONAL_TYPES}
         for body in self.read_list(Source.PLAYLIST_ITEMS, playlist_id, endpoint, items_path, params, ep.USER, start):
@@ -334,7 +334,7 @@ class _Extraction:
         self, source: str, ids: Sequence[str], one: ep.Endpoint, batch: ep.Endpoint, plural: str
     ) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
-        if self.api_mode == ep.EXTENDED:
+        if self.api_mode == ApiMode.EXTENDED:
             for first in range(0, len(ids), batch.max_limit):
                 chunk = ",".join(ids[first : first + batch.max_limit])
                 body = self.get(source, None, batch, batch.path, {"ids": chunk}, ep.APP)
@@ -351,13 +351,13 @@ def generate_run(
     root: Path,
     playlist_items: int,
     seed: int = DEFAULT_SEED,
-    api_mode: str = ep.DEVELOPMENT,
+    api_mode: str = ApiMode.DEVELOPMENT,
     day: date = DEFAULT_DAY,
 ) -> GeneratedRun:
     """Write one extraction run of about `playlist_items` playlist entries under `root` (a mirror of the raw
     bucket). The same arguments always give the same bytes."""
-    if api_mode not in API_MODES:
-        raise ValueError(f"API mode {api_mode!r} is unknown; use one of: {', '.join(API_MODES)}")
+    if api_mode not in ApiMode.ALL:
+        raise ValueError(f"API mode {api_mode!r} is unknown; use one of: {', '.join(ApiMode.ALL)}")
     if playlist_items < 1:
         raise ValueError(f"playlist_items={playlist_items}; ask for at least 1 playlist entry")
     began = time.perf_counter()
@@ -424,7 +424,9 @@ def generate_run(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.generate", description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, required=True, help="playlist entries in the run, e.g. 200000")
-    parser.add_argument("--mode", choices=API_MODES, default=ep.DEVELOPMENT, help="API mode (default development)")
+    parser.add_argument(
+        "--mode", choices=ApiMode.ALL, default=ApiMode.DEVELOPMENT, help="API mode (default development)"
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"seed (default {DEFAULT_SEED})")
     parser.add_argument("--day", type=date.fromisoformat, default=DEFAULT_DAY, help="ingest date, YYYY-MM-DD")
     parser.add_argument("--out", type=Path, required=True, help="directory that mirrors the raw bucket")

@@ -13,9 +13,10 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
+from contracts.raw_zone import ApiMode
+
 CONFIG_FILE = Path(__file__).with_name("pipeline.toml")
 
-API_MODES = ("development", "extended")
 USER_SOURCES = ("recently_played", "top_tracks", "top_artists", "saved_tracks", "user_playlists")
 TIME_RANGES = ("short_term", "medium_term", "long_term")
 SEARCH_TYPES = ("track", "artist", "album", "playlist")
@@ -262,8 +263,8 @@ def _typed_section(name: str, cls: type, values: dict[str, Any]) -> Any:
 
 def _validate(config: PipelineConfig) -> None:
     extract, sources = config.extract, config.sources
-    if extract.api_mode not in API_MODES:
-        raise ConfigError(f"[extract] api_mode is {extract.api_mode!r}; use one of: {', '.join(API_MODES)}")
+    if extract.api_mode not in ApiMode.ALL:
+        raise ConfigError(f"[extract] api_mode is {extract.api_mode!r}; use one of: {', '.join(ApiMode.ALL)}")
     if not 1 <= extract.concurrency <= 16:
         raise ConfigError(f"[extract] concurrency is {extract.concurrency}; use a number from 1 to 16")
     if not 1 <= extract.max_attempts <= 10:

@@ -45,6 +45,16 @@ PAGE_FILE_SUFFIX = ".jsonl.gz"
 PAGES_PER_FILE = 500
 
 
+class ApiMode:
+    """What the Spotify app may read, the `api_mode` of every envelope and manifest: `development` (the 2026 rules
+    for Development-Mode apps: fewer fields, playlist items at /items, no batch lookups) or `extended` (Extended
+    Quota Mode, the older shapes)."""
+
+    DEVELOPMENT = "development"
+    EXTENDED = "extended"
+    ALL = (DEVELOPMENT, EXTENDED)
+
+
 class Source:
     """Source names: the folder of a page file and the `source` field of its envelope lines."""
 

@@ -29,12 +29,12 @@ from typing import Any
 
 from config import PipelineConfig
 from contracts.manifest import Manifest
+from extract import service
 from local.aws import LocalAws
 from local.events import EventWiring, ObjectCreated
 from local.glue_runner import JobRun, SparkJobRunner, run_transform_job
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-EXTRACT_HANDLER = "extract.handler.handler"
 
 StageReporter = Callable[[str, str], Any]
 
@@ -91,7 +91,7 @@ class WarmFunction:
 
     def __init__(self, env: dict[str, str], timeout_seconds: int, log_file: Path) -> None:
         self._log = log_file.open("a", encoding="utf-8")
-        command = [sys.executable, "-m", "local.lambda_invoke", "--warm", EXTRACT_HANDLER, str(timeout_seconds)]
+        command = [sys.executable, "-m", "local.lambda_invoke", "--warm", service.HANDLER, str(timeout_seconds)]
         self._process = subprocess.Popen(  # noqa: S603
             command, env=env, cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, text=True
         )
@@ -292,8 +292,8 @@ class LocalPipeline:
             ),
             ENV_API_URL: self.spotify.api_url,
             ENV_TOKEN_URL: self.spotify.token_url,
-            "POWERTOOLS_SERVICE_NAME": "spotify-extract",
-            "POWERTOOLS_METRICS_NAMESPACE": "SpotifyPipeline",
+            "POWERTOOLS_SERVICE_NAME": service.SERVICE,
+            "POWERTOOLS_METRICS_NAMESPACE": service.NAMESPACE,
             "POWERTOOLS_TRACE_DISABLED": "true",
             "AWS_LAMBDA_FUNCTION_NAME": f"{self.config.project}-{self.config.env}-extract",
         }
@@ -310,7 +310,7 @@ class LocalPipeline:
             sys.executable,
             "-m",
             "local.lambda_invoke",
-            EXTRACT_HANDLER,
+            service.HANDLER,
             str(event_file),
             str(result_file),
             str(self.config.extract.lambda_timeout_seconds),

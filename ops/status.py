@@ -57,7 +57,7 @@ def status(
     for file in files:
         files_by_run[file.key.split("run_id=", 1)[1].split("/", 1)[0]].append(file)
 
-    rows = []
+    rows: list[tuple[str, ...]] = []
     days_with_manifest = {manifest.location.ingest_date for manifest in manifests}
     for day in days_between(first, last):
         if day not in days_with_manifest:

@@ -133,7 +133,9 @@ def local_bundling(bundle: PythonBundle, runtime: lambda_.Runtime = LAMBDA_RUNTI
     CDK requires a Docker image in BundlingOptions; it is the runtime's build image, and it is never run.
     """
     python_version = runtime.name.removeprefix("python")
-    return BundlingOptions(image=runtime.bundling_image, local=_LocalPythonBundling(bundle, python_version))
+    # jsii.implements declares the interface at run time; mypy cannot see it.
+    local: ILocalBundling = _LocalPythonBundling(bundle, python_version)  # type: ignore[assignment]
+    return BundlingOptions(image=runtime.bundling_image, local=local)
 
 
 def folders(*pairs: tuple[str, str]) -> tuple[tuple[Path, str], ...]:

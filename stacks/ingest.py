@@ -23,6 +23,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from config import PipelineConfig
+from extract import service
 from extract.capture import CAPTURE_ACTION
 from extract.settings import environment_from_config
 from stacks.bundling import REPO_ROOT, PythonBundle, folders
@@ -31,7 +32,6 @@ from stacks.names import resource_name
 from stacks.python_function import PipelineFunction
 from stacks.secrets import empty_secret
 
-EXTRACT_HANDLER = "extract.handler.handler"
 # Lambda retries a failed asynchronous invocation this many times before the event goes to the DLQ.
 ASYNC_RETRY_ATTEMPTS = 2
 
@@ -78,7 +78,7 @@ class IngestStack(Stack):
                 folders=folders(("lambda_src/extract", "extract"), ("contracts", "contracts")),
                 requirements_files=(REPO_ROOT / "lambda_src" / "requirements.txt",),
             ),
-            handler=EXTRACT_HANDLER,
+            handler=service.HANDLER,
             memory_mb=extract.lambda_memory_mb,
             timeout=Duration.seconds(extract.lambda_timeout_seconds),
             environment=environment_from_config(

@@ -31,7 +31,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from config import PipelineConfig
-from extract.handler import METRICS_NAMESPACE, PLAY_GAPS, SERVICE
+from extract.service import EXTRACTION_FAILED, EXTRACTION_PARTIAL, NAMESPACE, PLAY_GAPS, SERVICE, WORK_COUNTS
 from stacks.names import kebab_case, resource_name
 from stacks.storage import MODEL_READS_METRICS_ID
 
@@ -42,10 +42,6 @@ TRANSFORM_FAILED_STATES = ("FAILED", "TIMED_OUT")
 PERIOD = Duration.minutes(5)
 # Alarms fire on the first bad datapoint: the pipeline runs once a day, so there is no noise to smooth.
 ALARM_EVALUATION_PERIODS = 1
-# Metrics the extraction emits (extract.handler.run_metrics). A run that ends early on an operator mistake (an
-# empty secret, a bad setting) returns normally, so only this metric, not Lambda's Errors, shows it.
-EXTRACTION_FAILED = "ExtractionFailed"
-EXTRACTION_COUNTS = ("PagesWritten", "ApiCalls", "ApiCallsAboveMinimum", "EntityErrors", "ExtractionPartial", PLAY_GAPS)
 
 
 @dataclass(frozen=True)
@@ -265,7 +261,7 @@ class MonitoringStack(Stack):
                 ),
                 cloudwatch.GraphWidget(
                     title="Extraction work",
-                    left=[extraction_metric(name, daily, label=name) for name in EXTRACTION_COUNTS],
+                    left=[extraction_metric(name, daily, label=name) for name in WORK_COUNTS],
                     width=8,
                 ),
                 cloudwatch.GraphWidget(
@@ -339,8 +335,8 @@ def complete_extractions(window: Duration) -> cloudwatch.MathExpression:
     return cloudwatch.MathExpression(
         expression="runs - partial - failed",
         using_metrics={
-            "runs": extraction_metric("ExtractionPartial", window, statistic=cloudwatch.Stats.SAMPLE_COUNT),
-            "partial": extraction_metric("ExtractionPartial", window),
+            "runs": extraction_metric(EXTRACTION_PARTIAL, window, statistic=cloudwatch.Stats.SAMPLE_COUNT),
+            "partial": extraction_metric(EXTRACTION_PARTIAL, window),
             "failed": extraction_metric(EXTRACTION_FAILED, window),
         },
         label="complete extractions",
@@ -364,7 +360,7 @@ def extraction_metric(
 ) -> cloudwatch.Metric:
     """A metric the extraction writes as EMF through Powertools (dimension `service`)."""
     return cloudwatch.Metric(
-        namespace=METRICS_NAMESPACE,
+        namespace=NAMESPACE,
         metric_name=name,
         dimensions_map={"service": SERVICE},
         statistic=statistic,

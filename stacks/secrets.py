@@ -7,7 +7,7 @@ No secret value is ever part of a template.
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import CfnResource, RemovalPolicy
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
@@ -23,7 +23,9 @@ def empty_secret(scope: Construct, construct_id: str, *, secret_name: str, descr
         # Credentials outlive a redeploy of the stack; deleting them would force the operator to set them again.
         removal_policy=RemovalPolicy.RETAIN,
     )
-    secret.node.default_child.add_property_deletion_override("GenerateSecretString")
+    resource = secret.node.default_child
+    assert isinstance(resource, CfnResource), "a Secret's default child is its CfnSecret"
+    resource.add_property_deletion_override("GenerateSecretString")
     acknowledge(
         secret,
         "AwsSolutions-SMG4",

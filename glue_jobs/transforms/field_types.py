@@ -66,7 +66,7 @@ def with_corrupt_field(schema: StructType) -> StructType:
 
 
 # Spark's reader takes an integral JSON number into an int or a bigint only within its range.
-_INTEGRAL_RANGES = {IntegerType: 2**31, LongType: 2**63}
+_INTEGRAL_RANGES: dict[type[DataType], int] = {IntegerType: 2**31, LongType: 2**63}
 
 
 def first_unfit(value: Any, data_type: DataType, path: str = "") -> str | None:

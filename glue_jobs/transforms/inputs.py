@@ -142,7 +142,7 @@ def _verify_bytes(spark: SparkSession, files: Sequence[RawFile], runs: Sequence[
     except AnalysisException as error:
         if error.getCondition() != "PATH_NOT_FOUND":
             raise
-        missing = error.getMessageParameters().get("path", "a listed raw file")
+        missing = (error.getMessageParameters() or {}).get("path", "a listed raw file")
         raise JobInputError(
             f"raw file {missing} listed in the manifest does not exist; restore it or re-run the extraction"
         ) from None

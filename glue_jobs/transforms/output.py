@@ -90,7 +90,8 @@ def rows_per_file(table: Table | None) -> int:
 def _remove(spark: SparkSession, uri: str) -> None:
     """Delete a dataset directory through Spark's own file system (S3 in Glue, local disk locally)."""
     # Hadoop's FileSystem has no Python API; py4j reaches it in Glue and locally alike.
-    path = spark._jvm.org.apache.hadoop.fs.Path(uri)
+    jvm: Any = spark._jvm
+    path = jvm.org.apache.hadoop.fs.Path(uri)
     file_system = path.getFileSystem(spark._jsc.hadoopConfiguration())
     if file_system.exists(path):
         file_system.delete(path, True)

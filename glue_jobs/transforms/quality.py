@@ -200,7 +200,7 @@ def _decide(table: Table, ruled: DataFrame) -> DataFrame:
     # A settled candidate (dropped or quarantined by a rule) is only counted: its key is left out of the group. The
     # key comes first: the aggregation sorts by its columns in order, and the key tells rows apart soonest.
     groups = ["run_id", "outcome", "reason"]
-    grouping = [*(F.when(competing, F.col(column)).alias(column) for column in key), *groups]
+    grouping: list[Column | str] = [*(F.when(competing, F.col(column)).alias(column) for column in key), *groups]
     content = F.struct(*data_columns(table)).alias("content")
     # Aggregating (rather than ranking every candidate in a window) collapses duplicates in each task before the
     # shuffle. The least (preference, content) is kept; the content orders exact ties, so the output is fixed.

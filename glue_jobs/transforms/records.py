@@ -4,7 +4,8 @@ A track appears in plays, top lists, saved tracks, playlists, albums and search 
 simplified one; an album inside every track; an artist inside every track and album. Each function here gathers
 every occurrence of one kind into one DataFrame with the same columns, plus:
 
-- lineage (`run_id`, `ingest_date`, `source_file`) and `fetched_at` of the page it came from;
+- its provenance (`PROVENANCE`): the lineage (`run_id`, `ingest_date`, `source_file`) and `fetched_at` of the page it
+  came from;
 - `detail`: how complete the object is by nature (`FULL` from the entity's own endpoint, `EMBEDDED` a full object
   inside another page, `SIMPLIFIED` a simplified nested one), so a table can prefer the richest occurrence;
 - `is_local`: the occurrence belongs to a local file (no Spotify ids);
@@ -24,6 +25,7 @@ from pyspark.sql.types import ArrayType, StringType, StructType
 
 from contracts.raw_zone import Source
 
+from .model_types import LINEAGE_COLUMNS
 from .pages import valid_pages
 from .schemas import ALBUM, ARTIST, SIMPLE_TRACK, TRACK
 
@@ -31,14 +33,15 @@ FULL = 2
 EMBEDDED = 1
 SIMPLIFIED = 0
 
-LINEAGE = ("run_id", "ingest_date", "source_file", "fetched_at")
+# Where an occurrence was read: the model's lineage columns (contracts.model.LINEAGE) and when its page was fetched.
+PROVENANCE = (*LINEAGE_COLUMNS, "fetched_at")
 
 
 def page_elements(pages: DataFrame, source: str, elements: Callable[[Column], Column], *context: Column) -> DataFrame:
     """One row per element of the array `elements(page)` in each good page of `source`: lineage, `context`,
     the element as `item` and its position in the array as `index`."""
     return valid_pages(pages, source).select(
-        *LINEAGE, *context, F.posexplode(elements(F.col("page"))).alias("index", "item")
+        *PROVENANCE, *context, F.posexplode(elements(F.col("page"))).alias("index", "item")
     )
 
 
@@ -89,10 +92,10 @@ def _occurrences(
     popularity of its own) takes its album from where it was found."""
     full = album_id is None
     return frame.where(track.isNotNull()).select(
-        *LINEAGE,
+        *PROVENANCE,
         F.lit(detail).alias("detail"),
         (is_local if is_local is not None else _flag(track["is_local"])).alias("is_local"),
-        (track["album"]["id"] if full else album_id).alias("album_id"),
+        (track["album"]["id"] if album_id is None else album_id).alias("album_id"),
         (track if full else _widened(track, SIMPLE_TRACK, TRACK)).alias("track"),
     )
 
@@ -103,7 +106,7 @@ def playlist_entries(pages: DataFrame) -> DataFrame:
     `position`, `entry` (the playlist item object), `playable` (its track or episode, either API shape),
     `is_local`."""
     items_pages = valid_pages(pages, Source.PLAYLIST_ITEMS).select(
-        *LINEAGE,
+        *PROVENANCE,
         F.col("page.entity_id").alias("playlist_id"),
         page_offset(F.col("page")).alias("offset"),
         F.col("page.response.items").alias("entries"),
@@ -111,17 +114,17 @@ def playlist_entries(pages: DataFrame) -> DataFrame:
     playlist = F.col("page.response")
     embedded_page = F.coalesce(playlist["items"], playlist["tracks"])
     embedded = valid_pages(pages, Source.PLAYLISTS).select(
-        *LINEAGE,
+        *PROVENANCE,
         playlist["id"].alias("playlist_id"),
         F.coalesce(embedded_page["offset"], F.lit(0)).alias("offset"),
         embedded_page["items"].alias("entries"),
     )
     exploded = items_pages.unionByName(embedded).select(
-        *LINEAGE, "playlist_id", "offset", F.posexplode("entries").alias("index", "entry")
+        *PROVENANCE, "playlist_id", "offset", F.posexplode("entries").alias("index", "entry")
     )
     playable = F.coalesce(F.col("entry.item"), F.col("entry.track"))
     return exploded.select(
-        *LINEAGE,
+        *PROVENANCE,
         "playlist_id",
         (F.col("offset") + F.col("index")).alias("position"),
         "entry",
@@ -144,7 +147,7 @@ def track_occurrences(pages: DataFrame) -> DataFrame:
     )
     # An album's tracks: the first page embedded in the album, the rest in `album_tracks` pages of that album.
     album_tracks = albums.select(
-        *LINEAGE, F.col("item.id").alias("album_id"), F.explode("item.tracks.items").alias("item")
+        *PROVENANCE, F.col("item.id").alias("album_id"), F.explode("item.tracks.items").alias("item")
     ).unionByName(
         page_elements(
             pages,
@@ -170,7 +173,7 @@ def track_records(occurrences: DataFrame) -> DataFrame:
     """Every track object (`occurrences` from `track_occurrences`) in the records' shape."""
     track = F.col("track")
     return occurrences.select(
-        *LINEAGE,
+        *PROVENANCE,
         track["id"].alias("track_id"),
         track["name"].alias("track_name"),
         track["duration_ms"].alias("duration_ms"),
@@ -217,10 +220,10 @@ def album_records(pages: DataFrame, tracks: DataFrame) -> DataFrame:
     own = page_elements(pages, Source.ALBUMS, lambda page: _one_or_many(page["response"], "albums", ALBUM))
     searched = page_elements(pages, Source.SEARCH, lambda page: page["response"]["albums"]["items"])
     frames = [
-        own.where(F.col("item").isNotNull()).select(*LINEAGE, *_album(F.col("item"), FULL)),
-        searched.where(F.col("item").isNotNull()).select(*LINEAGE, *_album(F.col("item"), SIMPLIFIED)),
+        own.where(F.col("item").isNotNull()).select(*PROVENANCE, *_album(F.col("item"), FULL)),
+        searched.where(F.col("item").isNotNull()).select(*PROVENANCE, *_album(F.col("item"), SIMPLIFIED)),
         tracks.where(F.col("album").isNotNull()).select(
-            *LINEAGE, *_album(F.col("album"), SIMPLIFIED, is_local=F.col("is_local"))
+            *PROVENANCE, *_album(F.col("album"), SIMPLIFIED, is_local=F.col("is_local"))
         ),
     ]
     return _union(frames)
@@ -232,7 +235,7 @@ def album_records(pages: DataFrame, tracks: DataFrame) -> DataFrame:
 def credited_artists(owners: DataFrame, owner_key: str) -> DataFrame:
     """Every artist credited on a track or album (`owners` from `track_records`/`album_records`), with its
     position in the credits: lineage, `owner_key`, `is_local`, `artist_position`, `artist`."""
-    return owners.select(*LINEAGE, owner_key, "is_local", F.posexplode("artists").alias("artist_position", "artist"))
+    return owners.select(*PROVENANCE, owner_key, "is_local", F.posexplode("artists").alias("artist_position", "artist"))
 
 
 def _artist(artist: Column, detail: int, *, is_local: Column | None = None) -> list[Column]:
@@ -256,14 +259,14 @@ def artist_records(pages: DataFrame, track_artists: DataFrame, album_artists: Da
     top = page_elements(pages, Source.TOP_ARTISTS, lambda page: page["response"]["items"])
     searched = page_elements(pages, Source.SEARCH, lambda page: page["response"]["artists"]["items"])
     frames = [
-        own.where(F.col("item").isNotNull()).select(*LINEAGE, *_artist(F.col("item"), FULL)),
-        top.where(F.col("item").isNotNull()).select(*LINEAGE, *_artist(F.col("item"), EMBEDDED)),
-        searched.where(F.col("item").isNotNull()).select(*LINEAGE, *_artist(F.col("item"), EMBEDDED)),
+        own.where(F.col("item").isNotNull()).select(*PROVENANCE, *_artist(F.col("item"), FULL)),
+        top.where(F.col("item").isNotNull()).select(*PROVENANCE, *_artist(F.col("item"), EMBEDDED)),
+        searched.where(F.col("item").isNotNull()).select(*PROVENANCE, *_artist(F.col("item"), EMBEDDED)),
         track_artists.where(F.col("artist").isNotNull()).select(
-            *LINEAGE, *_artist(F.col("artist"), SIMPLIFIED, is_local=F.col("is_local"))
+            *PROVENANCE, *_artist(F.col("artist"), SIMPLIFIED, is_local=F.col("is_local"))
         ),
         album_artists.where(F.col("artist").isNotNull()).select(
-            *LINEAGE, *_artist(F.col("artist"), SIMPLIFIED, is_local=F.col("is_local"))
+            *PROVENANCE, *_artist(F.col("artist"), SIMPLIFIED, is_local=F.col("is_local"))
         ),
     ]
     return _union(frames)
@@ -296,11 +299,11 @@ def playlist_records(pages: DataFrame) -> DataFrame:
     """Every playlist object: full ones from `/playlists/{id}`, simplified ones from `/me/playlists` and search."""
     listed = page_elements(pages, Source.USER_PLAYLISTS, lambda page: page["response"]["items"])
     searched = page_elements(pages, Source.SEARCH, lambda page: page["response"]["playlists"]["items"])
-    own = valid_pages(pages, Source.PLAYLISTS).select(*LINEAGE, *_playlist(F.col("page.response"), FULL))
+    own = valid_pages(pages, Source.PLAYLISTS).select(*PROVENANCE, *_playlist(F.col("page.response"), FULL))
     return _union(
         [
             own,
-            listed.where(F.col("item").isNotNull()).select(*LINEAGE, *_playlist(F.col("item"), SIMPLIFIED)),
-            searched.where(F.col("item").isNotNull()).select(*LINEAGE, *_playlist(F.col("item"), SIMPLIFIED)),
+            listed.where(F.col("item").isNotNull()).select(*PROVENANCE, *_playlist(F.col("item"), SIMPLIFIED)),
+            searched.where(F.col("item").isNotNull()).select(*PROVENANCE, *_playlist(F.col("item"), SIMPLIFIED)),
         ]
     )

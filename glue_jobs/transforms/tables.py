@@ -29,7 +29,7 @@ from contracts.raw_zone import Source
 from .field_types import UNFIT_COLUMN, unfit_column
 from .model_types import typed
 from .quality import LOCAL_FILE, REMOVED_ITEM
-from .records import LINEAGE, page_elements, page_offset
+from .records import PROVENANCE, page_elements, page_offset
 
 # /me/top/{type} without a time_range parameter answers for the medium term.
 DEFAULT_TIME_RANGE = "medium_term"
@@ -72,7 +72,7 @@ def dim_playlist(playlists: DataFrame) -> DataFrame:
 
 def _bridge(table: Table, credits: DataFrame, owner_key: str) -> DataFrame:
     frame = credits.select(
-        *LINEAGE,
+        *PROVENANCE,
         owner_key,
         F.col("artist.id").alias("artist_id"),
         "artist_position",
@@ -98,7 +98,7 @@ def fact_playlist_item(entries: DataFrame) -> DataFrame:
     playable = F.col("playable")
     item_type = F.coalesce(playable["type"], F.lit("track"))
     frame = entries.select(
-        *LINEAGE,
+        *PROVENANCE,
         F.col("ingest_date").alias("snapshot_date"),
         "playlist_id",
         "position",
@@ -124,7 +124,7 @@ def fact_play(pages: DataFrame) -> DataFrame:
     plays = page_elements(pages, Source.RECENTLY_PLAYED, lambda page: page["response"]["items"])
     track = F.col("item.track")
     frame = plays.select(
-        *LINEAGE,
+        *PROVENANCE,
         F.try_to_timestamp(F.col("item.played_at")).alias("played_at"),
         track["id"].alias("track_id"),
         F.col("item.context.type").alias("context_type"),
@@ -145,7 +145,7 @@ def _top_items(pages: DataFrame, source: str, item_type: str) -> DataFrame:
         F.coalesce(page["request"]["params"]["time_range"], F.lit(DEFAULT_TIME_RANGE)).alias("time_range"),
     )
     return elements.select(
-        *LINEAGE,
+        *PROVENANCE,
         F.col("ingest_date").alias("snapshot_date"),
         "time_range",
         F.lit(item_type).alias("item_type"),
@@ -167,7 +167,7 @@ def fact_saved_track(pages: DataFrame) -> DataFrame:
     saved = page_elements(pages, Source.SAVED_TRACKS, lambda page: page["response"]["items"])
     track = F.col("item.track")
     frame = saved.select(
-        *LINEAGE,
+        *PROVENANCE,
         track["id"].alias("track_id"),
         F.try_to_timestamp(F.col("item.added_at")).alias("saved_at"),
         track.alias("track"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.manifest import EntityError, Fallback, PendingWork
-from contracts.raw_zone import Source
+from contracts.raw_zone import ApiMode, Source
 from extract import endpoints as ep
 from extract.entities import embedded_page
 from extract.reading import PageReader
@@ -35,7 +35,7 @@ class DetailTasks:
     def _detail_tasks(self, source: str, ids: list[str]) -> list[Task]:
         batch_key = ALBUMS_BATCH if source == Source.ALBUMS else ARTISTS_BATCH
         batch_endpoint = ep.ALBUMS_BATCH if source == Source.ALBUMS else ep.ARTISTS_BATCH
-        if self.api_mode == ep.DEVELOPMENT or self.reader.ledger.fallback_active(batch_key):
+        if self.api_mode == ApiMode.DEVELOPMENT or self.reader.ledger.fallback_active(batch_key):
             return [self._detail_one(source, entity_id) for entity_id in ids]
         size = batch_endpoint.max_limit
         return [self._detail_batch(source, ids[i : i + size]) for i in range(0, len(ids), size)]

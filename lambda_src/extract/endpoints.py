@@ -9,10 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from contracts.raw_zone import Source
-
-DEVELOPMENT = "development"
-EXTENDED = "extended"
+from contracts.raw_zone import ApiMode, Source
 
 # Which token a request carries: the stored user's (refresh-token flow) or the app's (client credentials).
 USER = "user"
@@ -72,7 +69,7 @@ def required_scope(user_sources: tuple[str, ...]) -> str:
 
 
 def search_limit(api_mode: str) -> int:
-    return DEVELOPMENT_SEARCH_LIMIT if api_mode == DEVELOPMENT else SEARCH.max_limit
+    return DEVELOPMENT_SEARCH_LIMIT if api_mode == ApiMode.DEVELOPMENT else SEARCH.max_limit
 
 
 def pages_needed(items: int, page_size: int, max_pages: int | None = None) -> int:

@@ -13,7 +13,7 @@ import threading
 from typing import Any
 
 from contracts.manifest import EntityError, Fallback
-from contracts.raw_zone import Source
+from contracts.raw_zone import ApiMode, Source
 from extract import endpoints as ep
 from extract.entities import embedded_page
 from extract.reading import PageReader, RequestAt
@@ -39,7 +39,7 @@ class PlaylistTasks:
         """The playlist's detail object, then its items where the mode allows (`auth` reads the detail)."""
 
         def work() -> list[Task]:
-            if self.api_mode == ep.DEVELOPMENT and ep.is_editorial_playlist(playlist_id):
+            if self.api_mode == ApiMode.DEVELOPMENT and ep.is_editorial_playlist(playlist_id):
                 self.reader.ledger.record_skip(Source.PLAYLISTS, playlist_id, EDITORIAL_IN_DEVELOPMENT)
                 if configured:
                     self.reader.ledger.record_error(
@@ -113,14 +113,15 @@ class PlaylistTasks:
                 Source.PLAYLIST_ITEMS, playlist_id, "playlist items need the user token, and no user source is set"
             )
             return False
-        owner = detail.get("owner") if isinstance(detail.get("owner"), dict) else {}
+        listed_owner = detail.get("owner")
+        owner = listed_owner if isinstance(listed_owner, dict) else {}
         if detail.get("collaborative") is True or (owner.get("id") and owner.get("id") == self._current_user_id()):
             return True
         self.reader.ledger.record_skip(Source.PLAYLIST_ITEMS, playlist_id, NOT_OWNED_OR_SHARED)
         return False
 
     def _uses_legacy_items(self) -> bool:
-        return self.api_mode == ep.EXTENDED and not self.reader.ledger.fallback_active(LEGACY_PLAYLIST_TRACKS)
+        return self.api_mode == ApiMode.EXTENDED and not self.reader.ledger.fallback_active(LEGACY_PLAYLIST_TRACKS)
 
     def _items_endpoint(self, detail_auth: str) -> tuple[ep.Endpoint, str]:
         if self._uses_legacy_items():

@@ -95,7 +95,7 @@ class PageReader:
             self.keep(page)
             body = page.response if isinstance(page.response, dict) else None
             paging = body.get(paging_key) if body is not None and paging_key else body
-            if isinstance(paging, dict):
+            if body is not None and isinstance(paging, dict):
                 bodies.append(body)
                 if isinstance(paging.get("total"), int):
                     total = paging["total"]

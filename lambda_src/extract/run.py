@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from contracts.manifest import STATUS_COMPLETE, STATUS_PARTIAL, CaptureManifest, Manifest, PendingWork
-from contracts.raw_zone import RunLocation, Source, new_run_id
+from contracts.raw_zone import ApiMode, RunLocation, Source, new_run_id
 from extract import endpoints as ep
 from extract.auth import ClientCredentialsAuth, RefreshTokenAuth, TokenEndpointUnavailable
 from extract.capture import (
@@ -91,7 +91,9 @@ def ingest_date_of(event: Mapping[str, Any], now: datetime) -> date:
 
 def needs_user_token(settings: ExtractSettings) -> bool:
     """User sources need it; so do playlist items in development mode (only `/items` serves them)."""
-    return bool(settings.sources.user) or (settings.api_mode == ep.DEVELOPMENT and bool(settings.sources.playlist_ids))
+    return bool(settings.sources.user) or (
+        settings.api_mode == ApiMode.DEVELOPMENT and bool(settings.sources.playlist_ids)
+    )
 
 
 def run_extraction(

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from contracts.raw_zone import ApiMode
 from extract.endpoints import USER_SOURCE_SCOPES
 
 ENV_RAW_BUCKET = "RAW_BUCKET"
@@ -30,8 +31,6 @@ ENV_TOKEN_URL = "SPOTIFY_TOKEN_URL"
 
 DEFAULT_API_URL = "https://api.spotify.com/v1/"
 DEFAULT_TOKEN_URL = "https://accounts.spotify.com/api/token"
-
-API_MODES = ("development", "extended")
 
 
 class SettingsError(ValueError):
@@ -67,7 +66,8 @@ class SourceSelection:
     def from_json(cls, text: str) -> SourceSelection:
         try:
             raw = json.loads(text)
-            selection = cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
+            fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
+            selection = cls(**fields)
         except (json.JSONDecodeError, TypeError, AttributeError) as error:
             raise SettingsError(
                 f"{ENV_SOURCES} is not a valid source selection ({error}); redeploy so the stack rewrites it"
@@ -114,8 +114,8 @@ class ExtractSettings:
                 raise SettingsError(f"environment variable {name}={text!r} is not a {kind.__name__}") from None
 
         api_mode = required(ENV_API_MODE)
-        if api_mode not in API_MODES:
-            raise SettingsError(f"{ENV_API_MODE}={api_mode!r}; use one of: {', '.join(API_MODES)}")
+        if api_mode not in ApiMode.ALL:
+            raise SettingsError(f"{ENV_API_MODE}={api_mode!r}; use one of: {', '.join(ApiMode.ALL)}")
         try:
             retry = RetryPolicy(**json.loads(required(ENV_RETRY)))
         except (json.JSONDecodeError, TypeError) as error:

@@ -11,6 +11,7 @@ A search's `entity_id` is "<type>:<query>" (one search type a request).
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from contracts.manifest import PendingWork, PlayGap
 from contracts.raw_zone import Source
@@ -22,8 +23,14 @@ from extract.reading import PageReader
 from extract.requester import ApiRequest, RequestFailed
 from extract.scheduler import Task
 from extract.settings import SourceSelection
+from extract.transport import SpotifyCall
 
 log = logging.getLogger(__name__)
+
+
+def _next_page(body: dict[str, Any]) -> SpotifyCall:
+    """The call that follows `body`'s `next` link (spotipy's `next`)."""
+    return lambda sp: sp.next(body)
 
 
 class SourceTasks:
@@ -136,9 +143,7 @@ class SourceTasks:
                 if not body.get("items") or not next_url or next_url in followed:
                     break
                 followed.add(next_url)
-                request = ApiRequest(
-                    Source.RECENTLY_PLAYED, None, ep.RECENTLY_PLAYED, ep.USER, lambda sp, b=body: sp.next(b)
-                )
+                request = ApiRequest(Source.RECENTLY_PLAYED, None, ep.RECENTLY_PLAYED, ep.USER, _next_page(body))
             if first_page_full and oldest is not None and (after is None or oldest > int(after)):
                 self._record_gap(after, oldest)
             if newest is not None:

@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime
 from types import FrameType
 from typing import NoReturn
 
+from contracts.raw_zone import ApiMode
 from local.fake_spotify.faults import FaultPlan
-from local.fake_spotify.objects import API_MODES
 from local.fake_spotify.server import FakeSpotify
 
 PROG = "python -m local.fake_spotify"
@@ -70,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=_non_negative, default=8765, help="port; 0 picks a free one (default 8765)")
-    parser.add_argument("--mode", choices=API_MODES, default="development", help="API mode (default development)")
+    parser.add_argument(
+        "--mode", choices=ApiMode.ALL, default=ApiMode.DEVELOPMENT, help="API mode (default development)"
+    )
     parser.add_argument("--seed", type=int, default=42, help="catalog seed (default 42)")
     parser.add_argument("--size", type=_non_negative, default=300, help="number of tracks (default 300)")
     parser.add_argument("--day", type=_day, default=None, help="the catalog's day, YYYY-MM-DD (default today, UTC)")

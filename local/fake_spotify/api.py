@@ -21,12 +21,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from contracts.raw_zone import ApiMode
 from local.fake_spotify import names
 from local.fake_spotify.activity import DayState, Play, PlaylistState, at_moment
 from local.fake_spotify.auth import APP, AccessToken, AuthProblem, TokenService
 from local.fake_spotify.catalog import Catalog, Relation
 from local.fake_spotify.fields import FieldsError, apply_fields, parse_fields
-from local.fake_spotify.objects import EXTENDED, JsonObject, Renderer, timestamp
+from local.fake_spotify.objects import JsonObject, Renderer, timestamp
 
 SEARCH_TYPES = ("album", "artist", "playlist", "track", "show", "episode", "audiobook")
 TIME_RANGES = ("short_term", "medium_term", "long_term")
@@ -125,7 +126,7 @@ class SpotifyApi:
 
     @property
     def extended(self) -> bool:
-        return self.mode == EXTENDED
+        return self.mode == ApiMode.EXTENDED
 
     @property
     def state(self) -> DayState:

@@ -14,13 +14,11 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
+from contracts.raw_zone import ApiMode
 from local.fake_spotify import names
 from local.fake_spotify.activity import Context, PlaylistState
 from local.fake_spotify.catalog import Album, Artist, Catalog, EntryKind, Episode, LocalFile, PlaylistEntry, Show, Track
 
-DEVELOPMENT = "development"
-EXTENDED = "extended"
-API_MODES = (DEVELOPMENT, EXTENDED)
 OPEN_SPOTIFY = "https://open.spotify.com"
 
 JsonObject = dict[str, Any]
@@ -39,8 +37,8 @@ class Renderer:
     """Renders catalog entities as one API mode shows them, with links to `api_base`."""
 
     def __init__(self, catalog: Catalog, mode: str, api_base: str) -> None:
-        if mode not in API_MODES:
-            raise ValueError(f"API mode {mode!r} is unknown; use one of: {', '.join(API_MODES)}")
+        if mode not in ApiMode.ALL:
+            raise ValueError(f"API mode {mode!r} is unknown; use one of: {', '.join(ApiMode.ALL)}")
         self.catalog = catalog
         self.mode = mode
         self.api_base = api_base.rstrip("/")  # http://127.0.0.1:PORT/v1
@@ -48,7 +46,7 @@ class Renderer:
 
     @property
     def extended(self) -> bool:
-        return self.mode == EXTENDED
+        return self.mode == ApiMode.EXTENDED
 
     # -- links -------------------------------------------------------------------------------------------
     def _links(self, kind: str, entity_id: str) -> JsonObject:

@@ -25,12 +25,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
+from contracts.raw_zone import ApiMode
 from local.fake_spotify import faults as fault_kinds
 from local.fake_spotify.api import ApiResponse, SpotifyApi, error_response
 from local.fake_spotify.auth import DEFAULT_USER_SCOPE, TokenService
 from local.fake_spotify.catalog import Catalog
 from local.fake_spotify.faults import FaultPlan, FaultRule
-from local.fake_spotify.objects import API_MODES
 
 TOKEN_PATH = "/api/token"
 # Idle keep-alive connections are closed after this long, so a stopped server leaves no thread waiting.
@@ -59,8 +59,8 @@ class FakeSpotify:
         port: int = 0,
         user_scope: str = DEFAULT_USER_SCOPE,
     ) -> None:
-        if mode not in API_MODES:
-            raise ValueError(f"mode {mode!r} is unknown; use one of: {', '.join(API_MODES)}")
+        if mode not in ApiMode.ALL:
+            raise ValueError(f"mode {mode!r} is unknown; use one of: {', '.join(ApiMode.ALL)}")
         if latency_ms < 0:
             raise ValueError(f"latency_ms={latency_ms} must be 0 or more")
         self.catalog = Catalog(seed=seed, size=size)

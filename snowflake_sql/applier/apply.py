@@ -60,7 +60,7 @@ def plan_migrations(
     """
     versioned = [m for m in migrations if not m.repeatable]
     repeatables = tuple(m for m in migrations if m.repeatable)
-    by_version = {m.version: m for m in versioned}
+    by_version = {m.version: m for m in versioned if m.version is not None}
     for applied in history:
         migration = by_version.get(applied.version)
         if migration is None:
@@ -75,7 +75,8 @@ def plan_migrations(
             )
     applied_versions = {a.version for a in history}
     pending = [m for m in versioned if m.version not in applied_versions]
-    if pending and applied_versions and pending[0].version < max(applied_versions):
+    first_pending = pending[0].version if pending else None
+    if first_pending is not None and applied_versions and first_pending < max(applied_versions):
         raise MigrationError(
             f"{pending[0].filename} is new but V{max(applied_versions):03d} is already applied; "
             f"renumber it above V{max(applied_versions):03d}"

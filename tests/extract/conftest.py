@@ -48,7 +48,7 @@ class FakeLambdaContext:
 @pytest.fixture
 def extract_logs() -> Iterator[list[str]]:
     """Every record the extraction's modules log (logger "extract" and below), at any level. Collected on that
-    logger itself: once `extract.handler` is imported (by any test, or the stacks), it has Powertools' handler and
+    logger itself: once `extract.handler` is imported (by a test of the handler), it has Powertools' handler and
     no longer propagates to the root logger that `caplog` listens to."""
     records: list[str] = []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from contracts.raw_zone import ApiMode
 from extract import endpoints as ep
 
 
@@ -22,8 +23,8 @@ def test_pages_needed_is_the_fewest_calls_for_a_list(items: int, page_size: int,
 
 
 def test_development_mode_searches_ten_results_a_page_and_extended_fifty() -> None:
-    assert ep.search_limit(ep.DEVELOPMENT) == 10
-    assert ep.search_limit(ep.EXTENDED) == 50
+    assert ep.search_limit(ApiMode.DEVELOPMENT) == 10
+    assert ep.search_limit(ApiMode.EXTENDED) == 50
 
 
 def test_required_scope_covers_exactly_the_selected_user_sources() -> None:

@@ -15,9 +15,9 @@ import pytest
 from contracts.manifest import CaptureManifest, Manifest
 from contracts.raw_zone import CAPTURES_ROOT, MANIFEST_NAME, STATE_KEY, CaptureLocation, Source
 from extract.capture import capture_event
-from extract.handler import PLAY_GAPS, run_metrics
 from extract.raw_bucket import RawBucket
 from extract.run import run_capture, run_extraction
+from extract.service import PLAY_GAPS, run_metrics
 from extract.settings import ExtractSettings
 from local.fake_spotify import FakeSpotify
 from tests.extract.conftest import DAY, RAW_BUCKET

@@ -52,7 +52,7 @@ class _CurrentStdout:
 def stdout(capsys: pytest.CaptureFixture[str]) -> Iterator[pytest.CaptureFixture[str]]:
     """What the function prints: its JSON logs and EMF metrics. Powertools' log handler keeps the stdout of the
     moment the module was imported, so it is pointed at the current one for the test."""
-    from extract.handler import SERVICE
+    from extract.service import SERVICE
 
     handlers = [h for h in logging.getLogger(SERVICE).handlers if isinstance(h, logging.StreamHandler)]
     for handler in handlers:

@@ -9,13 +9,13 @@ from aws_cdk.assertions import Match, Template
 from stack_templates import Synthesized, arn_of, as_list, logical_id_of, only, producer_value, ref, statements
 
 from extract.capture import CAPTURE_ACTION, capture_event, is_capture_event
+from extract.service import HANDLER
 from extract.settings import (
     ENV_CLIENT_SECRET_ID,
     ENV_RAW_BUCKET,
     ENV_USER_TOKEN_SECRET_ID,
     environment_from_config,
 )
-from stacks.ingest import EXTRACT_HANDLER
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def test_the_extraction_runs_python_312_on_arm64_with_the_configured_size(wired:
         "AWS::Lambda::Function",
         {
             "FunctionName": "spotify-pipeline-dev-extract",
-            "Handler": EXTRACT_HANDLER,
+            "Handler": HANDLER,
             "Runtime": "python3.12",
             "Architectures": ["arm64"],
             "MemorySize": wired.config.extract.lambda_memory_mb,

@@ -8,9 +8,9 @@ import pytest
 from aws_cdk.assertions import Template
 from stack_templates import Synthesized, joined, logical_id_of, only, producer_value, ref
 
-from extract.handler import METRICS_NAMESPACE, SERVICE, run_metrics
 from extract.run import STATUS_FAILED
-from stacks.monitoring import EXTRACTION_COUNTS, EXTRACTION_FAILED, TRANSFORM_FAILED_STATES
+from extract.service import EXTRACTION_FAILED, NAMESPACE, SERVICE, WORK_COUNTS, run_metrics
+from stacks.monitoring import TRANSFORM_FAILED_STATES
 from stacks.storage import MODEL_READS_METRICS_ID
 
 FRESHNESS_ALARMS = ("no-complete-extraction", "no-successful-transform", "no-snowpipe-load")
@@ -82,7 +82,7 @@ def test_a_run_that_ends_on_an_operator_mistake_is_alarmed_through_the_extractio
     wired: Synthesized,
 ) -> None:
     alarm = alarms_by_name(wired)["spotify-pipeline-dev-extraction-failed"]
-    assert alarm["Namespace"] == METRICS_NAMESPACE
+    assert alarm["Namespace"] == NAMESPACE
     assert alarm["Dimensions"] == [{"Name": "service", "Value": SERVICE}]
     # The metric is one the extraction really emits for a failed run.
     assert run_metrics({"status": STATUS_FAILED})[alarm["MetricName"]] == 1
@@ -91,7 +91,7 @@ def test_a_run_that_ends_on_an_operator_mistake_is_alarmed_through_the_extractio
 
 def test_a_gap_in_recently_played_is_alarmed_through_the_metric_a_read_with_a_gap_emits(wired: Synthesized) -> None:
     alarm = alarms_by_name(wired)["spotify-pipeline-dev-recently-played-gaps"]
-    assert (alarm["Namespace"], alarm["Dimensions"]) == (METRICS_NAMESPACE, [{"Name": "service", "Value": SERVICE}])
+    assert (alarm["Namespace"], alarm["Dimensions"]) == (NAMESPACE, [{"Name": "service", "Value": SERVICE}])
     assert (alarm["Threshold"], alarm["Statistic"]) == (1, "Sum")
     capture_with_a_gap = {"status": "complete", "capture_id": "c1", "gaps": [{"detected_by": "c1"}]}
     assert run_metrics(capture_with_a_gap)[alarm["MetricName"]] == 1
@@ -99,7 +99,7 @@ def test_a_gap_in_recently_played_is_alarmed_through_the_metric_a_read_with_a_ga
 
 
 def test_the_dashboard_charts_only_metrics_the_extraction_emits() -> None:
-    assert set(EXTRACTION_COUNTS) <= set(run_metrics({"status": "complete"}))
+    assert set(WORK_COUNTS) <= set(run_metrics({"status": "complete"}))
 
 
 def test_dead_letter_queue_depth_is_alarmed_for_both_queues(wired: Synthesized) -> None:

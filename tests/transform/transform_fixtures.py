@@ -22,10 +22,9 @@ import pyarrow.parquet as pq
 
 from contracts.manifest import Manifest, ManifestFile
 from contracts.processed_zone import model_partition_prefix, quarantine_partition_prefix, run_report_key
-from contracts.raw_zone import RunLocation
+from contracts.raw_zone import ApiMode, RunLocation
 
-DEVELOPMENT = "development"
-EXTENDED = "extended"
+DEVELOPMENT, EXTENDED = ApiMode.DEVELOPMENT, ApiMode.EXTENDED
 API = "https://api.spotify.com/v1"
 
 
