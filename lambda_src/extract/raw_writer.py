@@ -27,6 +27,19 @@ def part_bytes(lines: list[str]) -> bytes:
     return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0)
 
 
+def part_lines(body: bytes) -> list[str]:
+    """The envelope lines of a part file's bytes (what `part_bytes` wrote)."""
+    return gzip.decompress(body).decode("utf-8").splitlines()
+
+
+def described_part(key: str, source: str, lines: list[str]) -> tuple[bytes, ManifestFile]:
+    """A part file's bytes and its manifest entry (lines, bytes, sha256 of the stored bytes)."""
+    body = part_bytes(lines)
+    return body, ManifestFile(
+        key=key, source=source, lines=len(lines), bytes=len(body), sha256=hashlib.sha256(body).hexdigest()
+    )
+
+
 class RawWriter:
     def __init__(
         self,
@@ -66,15 +79,11 @@ class RawWriter:
 
     def _upload(self, source: str) -> None:
         """Called with the source's lock held: one part at a time per source, in order."""
-        lines = self._lines[source]
-        body = part_bytes(lines)
         key = self._location.page_file_key(source, self._parts[source])
+        body, described = described_part(key, source, self._lines[source])
         # A gzip file, not a gzip-encoded transfer: clients must not unpack it on download (the checksum is of
         # the stored bytes).
         self._bucket.put(key, body, content_type="application/gzip")
-        described = ManifestFile(
-            key=key, source=source, lines=len(lines), bytes=len(body), sha256=hashlib.sha256(body).hexdigest()
-        )
         with self._lock:
             self._files.append(described)
         self._parts[source] += 1

@@ -4,7 +4,6 @@ raw bucket, and a fake Lambda context. Test modules use them as fixtures (test m
 
 from __future__ import annotations
 
-import gzip
 import json
 import logging
 import uuid
@@ -19,6 +18,7 @@ import pytest
 from config import load_config
 from contracts.manifest import Manifest
 from contracts.raw_zone import STATE_KEY
+from extract.raw_writer import part_lines
 from extract.run import run_extraction
 from extract.settings import ENV_API_URL, ENV_TOKEN_URL, ExtractSettings, environment_from_config
 from local.fake_spotify import FakeSpotify
@@ -219,7 +219,7 @@ def read_run(manifest_key: str) -> RawRun:
     lines = []
     for described in manifest.files:
         body = s3.get_object(Bucket=RAW_BUCKET, Key=described.key)["Body"].read()
-        lines += [json.loads(line) for line in gzip.decompress(body).decode("utf-8").splitlines()]
+        lines += [json.loads(line) for line in part_lines(body)]
     return RawRun(manifest, lines)
 
 

@@ -3,7 +3,6 @@ manifest: every play read once, every gap recorded, each capture listed in exact
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
@@ -16,6 +15,7 @@ from contracts.manifest import CaptureManifest, Manifest
 from contracts.raw_zone import CAPTURES_ROOT, MANIFEST_NAME, STATE_KEY, CaptureLocation, Source
 from extract.capture import capture_event
 from extract.raw_bucket import RawBucket
+from extract.raw_writer import part_lines
 from extract.run import run_capture, run_extraction
 from extract.service import PLAY_GAPS, run_metrics
 from extract.settings import ExtractSettings
@@ -52,7 +52,7 @@ def played_at_in(keys: list[str]) -> list[str]:
     """Every play's played_at in the given page files, in file order."""
     s3, played = boto3.client("s3"), []
     for key in keys:
-        for line in gzip.decompress(s3.get_object(Bucket=RAW_BUCKET, Key=key)["Body"].read()).splitlines():
+        for line in part_lines(s3.get_object(Bucket=RAW_BUCKET, Key=key)["Body"].read()):
             played += [item["played_at"] for item in json.loads(line)["response"]["items"]]
     return played
 

@@ -8,8 +8,6 @@ conftest.py); `HYPOTHESIS_PROFILE=long` runs many more.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 import tempfile
 from collections import Counter
@@ -22,7 +20,7 @@ import pytest
 from hypothesis import example, given
 from raw_payloads import edge_case_run, raw_run
 
-from contracts.manifest import STATUS_COMPLETE, Manifest, ManifestFile
+from contracts.manifest import STATUS_COMPLETE, Manifest
 from contracts.model import TABLES
 from contracts.processed_zone import (
     PAGES_QUARANTINE,
@@ -31,6 +29,7 @@ from contracts.processed_zone import (
     run_report_key,
 )
 from contracts.raw_zone import RunLocation, Source
+from extract.raw_writer import described_part
 from transforms import ENTRY_SCRIPT
 from transforms.field_types import FITS_TYPE, UNNAMED_FIELD, first_unfit
 from transforms.job import main
@@ -56,11 +55,10 @@ def write_run(root: Path, files: dict[str, list[str]]) -> Path:
     """Page files and a manifest that lists them, as the extraction writes them; returns the manifest's path."""
     listed = []
     for source, lines in files.items():
-        key = LOCATION.page_file_key(source, 0)
-        body = gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0)
-        (root / key).parent.mkdir(parents=True, exist_ok=True)
-        (root / key).write_bytes(body)
-        listed.append(ManifestFile(key, source, len(lines), len(body), hashlib.sha256(body).hexdigest()))
+        body, described = described_part(LOCATION.page_file_key(source, 0), source, lines)
+        (root / described.key).parent.mkdir(parents=True, exist_ok=True)
+        (root / described.key).write_bytes(body)
+        listed.append(described)
     manifest = Manifest(
         run_id=LOCATION.run_id,
         ingest_date=LOCATION.ingest_date.isoformat(),

@@ -9,8 +9,6 @@ older `track` key.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,9 +18,11 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from contracts.manifest import Manifest, ManifestFile
+from contracts.manifest import Manifest
 from contracts.processed_zone import model_partition_prefix, quarantine_partition_prefix, run_report_key
 from contracts.raw_zone import ApiMode, RunLocation
+from extract.raw_writer import described_part, envelope_line
+from extract.requester import RawPage
 
 DEVELOPMENT, EXTENDED = ApiMode.DEVELOPMENT, ApiMode.EXTENDED
 API = "https://api.spotify.com/v1"
@@ -265,17 +265,18 @@ class RawRun:
         response_text: str | None = None,
         fetched_at: str | None = None,
     ) -> RawRun:
-        envelope = {
-            "source": source,
-            "entity_id": entity_id,
-            "request": {"method": "GET", "endpoint": f"/v1/{source}", "url": f"{API}/{source}", "params": params or {}},
-            "status": status,
-            "fetched_at": fetched_at or f"{self.ingest_date}T06:15:03.123Z",
-            "api_mode": self.api_mode,
-            "response": response,
-            "response_text": response_text,
-        }
-        return self.line(source, json.dumps(envelope, ensure_ascii=False, separators=(",", ":")))
+        page = RawPage(
+            source=source,
+            entity_id=entity_id,
+            endpoint=f"/v1/{source}",
+            url=f"{API}/{source}",
+            params=params or {},
+            status=status,
+            fetched_at=fetched_at or f"{self.ingest_date}T06:15:03.123Z",
+            response=response,
+            response_text=response_text,
+        )
+        return self.line(source, envelope_line(page, self.api_mode))
 
     def line(self, source: str, text: str) -> RawRun:
         self.lines[source].append(text)
@@ -284,12 +285,11 @@ class RawRun:
     def write(self) -> Path:
         files = []
         for source, lines in sorted(self.lines.items()):
-            key = self.location.page_file_key(source, 0)
-            body = gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0)
-            path = self.root / key
+            body, described = described_part(self.location.page_file_key(source, 0), source, lines)
+            path = self.root / described.key
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(body)
-            files.append(ManifestFile(key, source, len(lines), len(body), hashlib.sha256(body).hexdigest()))
+            files.append(described)
         manifest = Manifest(
             run_id=self.run_id,
             ingest_date=self.ingest_date,
