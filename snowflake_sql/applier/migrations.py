@@ -1,6 +1,6 @@
 """The SQL files: finding them, their checksums, rendering `${NAME}` variables, splitting statements.
 
-Two kinds, as in schemachange and Flyway (NOTES.md section 8):
+Two kinds, as in schemachange and Flyway:
 
 - versioned `migrations/V<version>__<name>.sql` (version: three or more digits, name: lower snake case) create
   state: databases, stages, integrations, roles, history tables. Each runs once, in version order; an applied

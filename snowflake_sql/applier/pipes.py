@@ -1,4 +1,5 @@
-"""A pipe whose COPY changed is recreated by Snowflake's documented procedure (NOTES.md section 8).
+"""A pipe whose COPY changed is recreated by Snowflake's documented procedure (Snowflake's guide "Recreating
+pipes for automated data loads").
 
 `CREATE PIPE IF NOT EXISTS` never changes an existing pipe, and a pipe's COPY can only change by
 `CREATE OR REPLACE PIPE`, which starts the pipe with an empty load history. So, when the definition Snowflake
