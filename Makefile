@@ -19,7 +19,7 @@ TEST_WORKERS ?= 2
 # aws-cdk-lib prints a Node end-of-life banner on every import under Node 20.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: help lock run test test-fast test-stress bench audit synth diff deploy destroy preflight status replay backfill cost pbip warehouse-sql lint clean prereqs
+.PHONY: help lock run test test-fast test-stress bench bench-large audit synth diff deploy destroy preflight status replay backfill cost pbip warehouse-sql lint clean prereqs
 
 ## What each target does (the default).
 help:
@@ -58,6 +58,10 @@ test-stress: $(STAMP)
 ## Benchmarks: writes bench/results/latest.json and latest.md.
 bench: $(STAMP)
 	@$(PY) -m bench
+
+## The transform at 1,000,000 playlist items (about 290 MB of gzip pages; tens of minutes): bench/results/large.md.
+bench-large: $(STAMP)
+	@$(PY) -m bench --only transform --sizes 1000000 --results large
 
 ## Synthesize ENV's stacks into cdk.out/ (what `npx aws-cdk synth` does, without the CLI or AWS credentials).
 synth: $(STAMP)

@@ -1,8 +1,9 @@
 """`make bench`: every benchmark in one run, then `bench/results/latest.json` and `latest.md` (also printed).
 
-    python -m bench [--sizes 10000 200000] [--catalogs 300 3000] [--seed 42] [--only PART]
+    python -m bench [--sizes 10000 200000] [--catalogs 300 3000] [--seed 42] [--only PART] [--results NAME]
 
-`--only capture` (or another part) runs that part alone and keeps the other parts' numbers of `latest.json`.
+`--only capture` (or another part) runs that part alone and keeps the other parts' numbers of `latest.json`;
+`--results large` writes `large.json` and `large.md` instead (`make bench-large`).
 
 Scratch data lives in `bench/results/tmp/` and is deleted at the end. A part that fails is reported in the
 results (and the exit status is 1), its logs stay in `bench/results/tmp/`, and the other parts still run.
@@ -42,6 +43,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--catalogs", type=int, nargs="+", default=[300, 3_000], help="catalog tracks, extraction")
     parser.add_argument("--seed", type=int, default=42, help="seed of the generated runs (default 42)")
     parser.add_argument("--only", choices=PARTS, help="run one part; the other parts' results stay as they were")
+    parser.add_argument("--results", default="latest", help="results file name in bench/results/ (default latest)")
     return parser.parse_args(argv)
 
 
@@ -73,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(filename=WORK_DIR / "bench.log", level=logging.INFO, force=True)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     started = time.perf_counter()
-    previous = RESULTS_DIR / "latest.json"
+    previous = RESULTS_DIR / f"{args.results}.json"
     results: dict[str, Any] = (
         json.loads(previous.read_text(encoding="utf-8")) if args.only and previous.exists() else {}
     )
@@ -106,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         results["machine"]["load_average_at_end"] = load_average()
     results["targets"] = evaluate_targets(results)
-    json_path, markdown_path = write_results(results, RESULTS_DIR)
+    json_path, markdown_path = write_results(results, RESULTS_DIR, args.results)
     print()
     print(render_markdown(results))
     for failure in results.get("failures", []):

@@ -137,6 +137,13 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> list[str]:
     return [*lines, *("| " + " | ".join(row) + " |" for row in rows)]
 
 
+def _spread(median: float, runs: list[float] | None) -> str:
+    """`46.5s (45.1-48.0)`: the median and, when it was repeated, the fastest and slowest run."""
+    if not runs or len(runs) < 2:
+        return f"{median:.1f}s"
+    return f"{median:.1f}s ({min(runs):.1f}-{max(runs):.1f})"
+
+
 def _rate(items_per_second: float) -> str:
     return f"{items_per_second:,.0f}/s"
 
@@ -177,10 +184,13 @@ def render_markdown(results: dict[str, Any]) -> str:
                 [
                     f"{size['playlist_items']:,}",
                     f"{generated['raw_mb']} / {generated['json_mb']}",
-                    f"{ours['job_seconds']:.1f}s ({_rate(ours['items_per_second'])})",
-                    f"{tutorial['job_seconds']:.1f}s ({_rate(tutorial['items_per_second'])})",
+                    f"{_spread(ours['job_seconds'], ours['detail'].get('runs_seconds'))}, "
+                    f"{_rate(ours['items_per_second'])}",
+                    f"{_spread(tutorial['job_seconds'], tutorial['detail'].get('runs_seconds'))}, "
+                    f"{_rate(tutorial['items_per_second'])}",
                     f"{cpu[0]:.0f} / {cpu[1]:.0f}",
-                    f"{size['duckdb']['job_seconds']:.1f}s ({_rate(size['duckdb']['items_per_second'])})",
+                    f"{_spread(size['duckdb']['job_seconds'], size['duckdb'].get('runs_seconds'))}, "
+                    f"{_rate(size['duckdb']['items_per_second'])}",
                     f"{size['speedup_vs_tutorial']:.2f}x",
                     f"{size['slowdown_vs_duckdb']:.1f}x",
                     "yes" if size["output_rows_agree"] else "no",
@@ -193,7 +203,8 @@ def render_markdown(results: dict[str, Any]) -> str:
             "",
             "Development-mode runs from `bench.generate` (playlist items with plays, saved tracks, top lists and the "
             "details of every artist and album in proportion). Seconds of job time, after the Spark session started; "
-            f"every Spark job in a fresh process with `--driver-memory {transform['driver_memory']}`.",
+            f"every Spark job in a fresh process with `--driver-memory {transform['driver_memory']}`. Each run "
+            "repeated: the median, with the fastest and slowest in brackets.",
             "",
             *markdown_table(
                 [
@@ -318,12 +329,20 @@ def render_markdown(results: dict[str, Any]) -> str:
                 ],
             ),
         ]
+        warm = end_to_end.get("next_day")
+        if warm:
+            lines += [
+                "",
+                f"The next day ({warm['day']}) in the same run, on the Spark worker the first day warmed up (what each "
+                f"further day of `make run DAYS=n` waits for): the transform job {warm['job_seconds']:.1f}s, its stage "
+                f"{warm['transform_seconds']:.1f}s, the day {warm['day_seconds']:.1f}s.",
+            ]
     return "\n".join(lines) + "\n"
 
 
-def write_results(results: dict[str, Any], directory: Path) -> tuple[Path, Path]:
+def write_results(results: dict[str, Any], directory: Path, name: str = "latest") -> tuple[Path, Path]:
     directory.mkdir(parents=True, exist_ok=True)
-    json_path, markdown_path = directory / "latest.json", directory / "latest.md"
+    json_path, markdown_path = directory / f"{name}.json", directory / f"{name}.md"
     json_path.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     markdown_path.write_text(render_markdown(results), encoding="utf-8")
     return json_path, markdown_path

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,32 @@ def _timing(result: dict[str, Any], items: int) -> JobTiming:
     return JobTiming(result["session_seconds"], result["job_seconds"], items / result["job_seconds"], detail)
 
 
+# Every engine runs each measurement this many times; the tables show the median run and the spread.
+REPEATS = 3
+
+
+def _median_of(runs: list[JobTiming]) -> JobTiming:
+    """The median run (by job time), with every run's job time in `detail["runs_seconds"]`."""
+    ordered = sorted(runs, key=lambda run: run.job_seconds)
+    median = ordered[len(ordered) // 2]
+    return replace(median, detail={**median.detail, "runs_seconds": [run.job_seconds for run in runs]})
+
+
+def _repeated_spark_job(job: str, run: GeneratedRun, out_dir: Path, master: str, log_dir: Path) -> JobTiming:
+    items = run.playlist_items
+    return _median_of([_timing(run_spark_job(job, run, out_dir, master, log_dir), items) for _ in range(REPEATS)])
+
+
+def _repeated_duckdb(run: GeneratedRun, out_dir: Path, threads: int) -> tuple[float, list[float], Any]:
+    """DuckDB's median seconds, every run's seconds, and the last run (its output rows)."""
+    runs = []
+    for _ in range(REPEATS):
+        shutil.rmtree(out_dir, ignore_errors=True)
+        runs.append(duckdb_transform.run(run.manifest_path, out_dir, threads=threads))
+    seconds = sorted(r.seconds for r in runs)
+    return seconds[len(seconds) // 2], [r.seconds for r in runs], runs[-1]
+
+
 def files_per_partition(processed_root: Path) -> dict[str, int]:
     """Per model table, the most Parquet files any one of its partitions holds."""
     files: dict[str, dict[Path, int]] = defaultdict(lambda: defaultdict(int))
@@ -86,9 +112,9 @@ def _measure_size(work_dir: Path, run: GeneratedRun, cores: int) -> dict[str, An
     """Transform one generated run with all three engines."""
     items, logs = run.playlist_items, work_dir / "logs"
     ours_dir, tutorial_dir, duckdb_dir = (work_dir / f"{name}-{items}" for name in ("glue", "tutorial", "duckdb"))
-    ours = _timing(run_spark_job("glue", run, ours_dir, "local[*]", logs), items)
-    tutorial = _timing(run_spark_job("tutorial", run, tutorial_dir, "local[*]", logs), items)
-    duckdb = duckdb_transform.run(run.manifest_path, duckdb_dir, threads=cores)
+    ours = _repeated_spark_job("glue", run, ours_dir, "local[*]", logs)
+    tutorial = _repeated_spark_job("tutorial", run, tutorial_dir, "local[*]", logs)
+    duckdb_seconds, duckdb_runs, duckdb = _repeated_duckdb(run, duckdb_dir, cores)
     ours_rows = _job_output_rows(run, ours_dir)
     result = {
         "playlist_items": items,
@@ -101,9 +127,14 @@ def _measure_size(work_dir: Path, run: GeneratedRun, cores: int) -> dict[str, An
         },
         "glue_job": asdict(ours),
         "tutorial_job": asdict(tutorial),
-        "duckdb": {"job_seconds": duckdb.seconds, "items_per_second": items / duckdb.seconds, "threads": cores},
+        "duckdb": {
+            "job_seconds": duckdb_seconds,
+            "items_per_second": items / duckdb_seconds,
+            "threads": cores,
+            "runs_seconds": duckdb_runs,
+        },
         "speedup_vs_tutorial": ours.items_per_second / tutorial.items_per_second,
-        "slowdown_vs_duckdb": ours.job_seconds / duckdb.seconds,
+        "slowdown_vs_duckdb": ours.job_seconds / duckdb_seconds,
         "output_rows": {"glue_job": ours_rows, "duckdb": duckdb.output_rows},
         "output_rows_agree": ours_rows == duckdb.output_rows,
         "files_per_partition": files_per_partition(ours_dir),
@@ -117,8 +148,8 @@ def _measure_scaling(work_dir: Path, run: GeneratedRun, all_cores: dict[str, Any
     """The Glue job (and DuckDB) on one core, against their runs on every core at the same size."""
     items = run.playlist_items
     one_dir = work_dir / f"glue-{items}-one-core"
-    one = _timing(run_spark_job("glue", run, one_dir, "local[1]", work_dir / "logs"), items)
-    duckdb_one = duckdb_transform.run(run.manifest_path, work_dir / f"duckdb-{items}-one-core", threads=1)
+    one = _repeated_spark_job("glue", run, one_dir, "local[1]", work_dir / "logs")
+    duckdb_one_seconds, _, _ = _repeated_duckdb(run, work_dir / f"duckdb-{items}-one-core", 1)
     shutil.rmtree(one_dir, ignore_errors=True)
     shutil.rmtree(work_dir / f"duckdb-{items}-one-core", ignore_errors=True)
     return {
@@ -130,9 +161,9 @@ def _measure_scaling(work_dir: Path, run: GeneratedRun, all_cores: dict[str, Any
             "speedup": one.job_seconds / all_cores["glue_job"]["job_seconds"],
         },
         "duckdb": {
-            "one_core_seconds": duckdb_one.seconds,
+            "one_core_seconds": duckdb_one_seconds,
             "all_cores_seconds": all_cores["duckdb"]["job_seconds"],
-            "speedup": duckdb_one.seconds / all_cores["duckdb"]["job_seconds"],
+            "speedup": duckdb_one_seconds / all_cores["duckdb"]["job_seconds"],
         },
     }
 
