@@ -133,3 +133,23 @@ def test_each_function_bundle_carries_every_project_module_its_handler_imports(
     )
     # Then it imports: no module of the repository is missing from the deployed bundle
     assert result.returncode == 0, result.stderr.strip().splitlines()[-1]
+
+
+def test_the_asset_hash_follows_every_folder_of_the_bundle_not_only_the_assets_own(tmp_path: Path) -> None:
+    # Given a bundle of two folders, as the applier's is (its own code and `contracts` from elsewhere)
+    own, shared = tmp_path / "applier", tmp_path / "contracts"
+    for folder in (own, shared):
+        folder.mkdir()
+        (folder / "module.py").write_text("VALUE = 1\n", encoding="utf-8")
+    bundle = PythonBundle(folders=((own, "applier"), (shared, "contracts")), requirements=("sqlglot==30.22.0",))
+    before = bundle.fingerprint("python3.12")
+    # When bytecode appears, the hash stays: the bundle copies none
+    (shared / "__pycache__").mkdir()
+    (shared / "__pycache__" / "module.cpython-312.pyc").write_bytes(b"\x00")
+    assert bundle.fingerprint("python3.12") == before
+    # When the shared folder's code changes, or the runtime, or a pin, so does the hash: the function is redeployed
+    (shared / "module.py").write_text("VALUE = 2\n", encoding="utf-8")
+    changed = bundle.fingerprint("python3.12")
+    assert changed != before
+    assert bundle.fingerprint("python3.13") != changed
+    assert PythonBundle(folders=bundle.folders, requirements=("sqlglot==30.23.0",)).fingerprint("python3.12") != changed
