@@ -1,23 +1,27 @@
 """The pipeline's one configuration: `pipeline.toml` read into typed, validated settings.
 
 The CDK app and the local runtime call `load_config(env)`; the Lambda and the Glue job receive the values
-they need as environment variables and job arguments derived from it, never as second copies.
+they need as environment variables and job arguments derived from it, never as second copies. The settings the
+extraction Lambda reads are its own types (extract.settings: `SourceSelection`, `RetryPolicy`, the concurrency
+bounds), composed in here: the Lambda's bundle does not ship this package, and nothing is declared twice.
 """
 
 from __future__ import annotations
 
 import copy
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 from contracts.raw_zone import ApiMode
+from extract.endpoints import USER_SOURCE_SCOPES
+from extract.settings import CONCURRENCY_RANGE, RetryPolicy, SourceSelection
 
 CONFIG_FILE = Path(__file__).with_name("pipeline.toml")
 
-USER_SOURCES = ("recently_played", "top_tracks", "top_artists", "saved_tracks", "user_playlists")
+USER_SOURCES = tuple(USER_SOURCE_SCOPES)
 TIME_RANGES = ("short_term", "medium_term", "long_term")
 SEARCH_TYPES = ("track", "artist", "album", "playlist")
 
@@ -54,23 +58,8 @@ class ExtractConfig:
     budget_margin_seconds: int
     lambda_memory_mb: int
     lambda_timeout_seconds: int
-    max_attempts: int
-    backoff_base_seconds: float
-    backoff_cap_seconds: float
-    request_timeout_seconds: float
-
-
-@dataclass(frozen=True)
-class SourcesConfig:
-    user: tuple[str, ...]
-    top_time_ranges: tuple[str, ...]
-    playlist_ids: tuple[str, ...]
-    artist_ids: tuple[str, ...]
-    album_ids: tuple[str, ...]
-    search_queries: tuple[str, ...]
-    search_types: tuple[str, ...]
-    search_max_pages: int
-    enrich: bool
+    # Written flat in [extract] (max_attempts, backoff_base_seconds, ...): the policy the Lambda reads.
+    retry: RetryPolicy
 
 
 @dataclass(frozen=True)
@@ -139,7 +128,7 @@ class PipelineConfig:
     schedule: ScheduleConfig
     capture: CaptureConfig
     extract: ExtractConfig
-    sources: SourcesConfig
+    sources: SourceSelection
     secrets: SecretsConfig
     glue: GlueConfig
     snowflake: SnowflakeConfig
@@ -208,7 +197,7 @@ _SECTIONS: dict[str, type] = {
     "schedule": ScheduleConfig,
     "capture": CaptureConfig,
     "extract": ExtractConfig,
-    "sources": SourcesConfig,
+    "sources": SourceSelection,
     "secrets": SecretsConfig,
     "glue": GlueConfig,
     "snowflake": SnowflakeConfig,
@@ -228,7 +217,12 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def _typed_section(name: str, cls: type, values: dict[str, Any]) -> Any:
-    known = {f.name: f for f in fields(cls)}
+    """`cls` built from the section's keys; a field whose type is itself settings (a composed part, e.g.
+    ExtractConfig.retry) takes its keys from the same flat table."""
+    hints = get_type_hints(cls)
+    parts = {f.name: hints[f.name] for f in fields(cls) if is_dataclass(hints[f.name])}
+    leaves = [f for f in fields(cls) if f.name not in parts] + [f for part in parts.values() for f in fields(part)]
+    known = {f.name: f for f in leaves}
     unknown = sorted(set(values) - set(known))
     if unknown:
         raise ConfigError(
@@ -237,38 +231,42 @@ def _typed_section(name: str, cls: type, values: dict[str, Any]) -> Any:
     missing = sorted(set(known) - set(values))
     if missing:
         raise ConfigError(f"[{name}] is missing key {missing[0]!r} in {CONFIG_FILE.name}; add it to the defaults")
-    converted: dict[str, Any] = {}
-    for key, field in known.items():
-        value = values[key]
-        expected = field.type
-        if expected.startswith("tuple"):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"[{name}] {key} must be a list of strings, got {value!r}")
-            value = tuple(value)
-        elif expected == "bool":
-            if not isinstance(value, bool):
-                raise ConfigError(f"[{name}] {key} must be true or false, got {value!r}")
-        elif expected == "int":
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise ConfigError(f"[{name}] {key} must be a whole number, got {value!r}")
-        elif expected == "float":
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ConfigError(f"[{name}] {key} must be a number, got {value!r}")
-            value = float(value)
-        elif expected == "str" and not isinstance(value, str):
-            raise ConfigError(f"[{name}] {key} must be a string, got {value!r}")
-        converted[key] = value
+    converted = {key: _typed_value(name, key, field.type, values[key]) for key, field in known.items()}
+    for part_name, part in parts.items():
+        converted[part_name] = part(**{f.name: converted.pop(f.name) for f in fields(part)})
     return cls(**converted)
+
+
+def _typed_value(section: str, key: str, expected: Any, value: Any) -> Any:
+    """`value` checked against the field's annotation (a string: every settings module postpones annotations)."""
+    if expected.startswith("tuple"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"[{section}] {key} must be a list of strings, got {value!r}")
+        return tuple(value)
+    if expected == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"[{section}] {key} must be true or false, got {value!r}")
+    elif expected == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"[{section}] {key} must be a whole number, got {value!r}")
+    elif expected == "float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"[{section}] {key} must be a number, got {value!r}")
+        return float(value)
+    elif expected == "str" and not isinstance(value, str):
+        raise ConfigError(f"[{section}] {key} must be a string, got {value!r}")
+    return value
 
 
 def _validate(config: PipelineConfig) -> None:
     extract, sources = config.extract, config.sources
     if extract.api_mode not in ApiMode.ALL:
         raise ConfigError(f"[extract] api_mode is {extract.api_mode!r}; use one of: {', '.join(ApiMode.ALL)}")
-    if not 1 <= extract.concurrency <= 16:
-        raise ConfigError(f"[extract] concurrency is {extract.concurrency}; use a number from 1 to 16")
-    if not 1 <= extract.max_attempts <= 10:
-        raise ConfigError(f"[extract] max_attempts is {extract.max_attempts}; use a number from 1 to 10")
+    lowest, highest = CONCURRENCY_RANGE
+    if not lowest <= extract.concurrency <= highest:
+        raise ConfigError(f"[extract] concurrency is {extract.concurrency}; use a number from {lowest} to {highest}")
+    if not 1 <= extract.retry.max_attempts <= 10:
+        raise ConfigError(f"[extract] max_attempts is {extract.retry.max_attempts}; use a number from 1 to 10")
     if not 60 <= extract.lambda_timeout_seconds <= 900:
         raise ConfigError(
             f"[extract] lambda_timeout_seconds is {extract.lambda_timeout_seconds}; Lambda allows 60 to 900"

@@ -5,6 +5,8 @@
 - `processed_zone`: processed bucket layout, quarantine and run report (transform -> warehouse)
 - `model`: the analytic model's tables, columns and keys (transform -> warehouse -> Power BI)
 - `events`: the event patterns and notification filters that connect the stages (stacks and local runtime)
+- `operator_secrets`: the secrets an operator sets (a JSON object each) and the one reader of them (extract, applier)
 
-Standard library only: this package ships inside the Lambda bundle and the Glue job.
+Standard library only (operator_secrets imports boto3 when it reads, which every AWS runtime has): this package
+ships inside both Lambda bundles (the extraction, the applier) and the Glue job.
 """

@@ -46,10 +46,8 @@ def problems(deployment: Deployment) -> list[str]:
         try:
             credentials_from_secret(read_secret(secret), secret)
         except WarehouseError as error:
-            found.append(
-                f"{deployment.env} is wired to Snowflake and {error} (README, runbook step 2: aws secretsmanager "
-                f"create-secret --name {secret} --secret-string file://snowflake.json)"
-            )
+            # The applier's message names the secret and ends with the command that sets it (README runbook, step 2).
+            found.append(f"{deployment.env} is wired to Snowflake and {error}")
     return found
 
 

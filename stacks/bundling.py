@@ -4,11 +4,16 @@ CDK's Python bundling runs pip inside a Docker image; many laptops and these bui
 engine. pip can fetch wheels built for another platform (`--platform ... --only-binary=:all:`), so the bundle
 for an arm64 Lambda is built locally from the same exact pins the tests run with.
 
+An asset's hash is its bundle's fingerprint (every folder it copies, its pins, its runtime), not the hash CDK
+would take of the asset's own folder alone: `contracts` is copied into every bundle from outside that folder.
+
 `cdk synth` bundles every stack; tests skip bundling (context `aws:cdk:bundling-stacks = []`) and never run pip.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import hashlib
 import re
 import shutil
 import subprocess
@@ -25,7 +30,8 @@ from stacks.defaults import LAMBDA_PLATFORM, LAMBDA_RUNTIME
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache")
+_IGNORED_PATTERNS = ("__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache")
+_IGNORED = shutil.ignore_patterns(*_IGNORED_PATTERNS)
 
 
 class BundlingError(RuntimeError):
@@ -43,6 +49,29 @@ class PythonBundle:
     @property
     def installs_packages(self) -> bool:
         return bool(self.requirements or self.requirements_files)
+
+    def fingerprint(self, runtime: str, platform: str = LAMBDA_PLATFORM) -> str:
+        """The asset's hash, from everything it is built of: each folder's files (path and content, as copied),
+        the requirements, the runtime it is built for (e.g. "python3.12") and the platform.
+
+        CDK would hash only the asset's source folder: a change in a folder copied from elsewhere (`contracts`
+        in every bundle) would then leave the deployed code as it was."""
+        digest = hashlib.sha256(f"{runtime} {platform}\0".encode())
+        for source, name in self.folders:
+            if not source.is_dir():
+                raise BundlingError(f"asset folder {source} is missing; restore it from git before `cdk synth`")
+            for path in sorted(source.rglob("*")):
+                relative = path.relative_to(source)
+                if not path.is_file() or any(
+                    fnmatch.fnmatch(part, pattern) for part in relative.parts for pattern in _IGNORED_PATTERNS
+                ):
+                    continue
+                digest.update(f"{name}/{relative.as_posix()}\0".encode() + path.read_bytes() + b"\0")
+        for requirement in self.requirements:
+            digest.update(f"{requirement}\0".encode())
+        for requirements_file in self.requirements_files:
+            digest.update(requirements_file.read_bytes() + b"\0")
+        return digest.hexdigest()
 
 
 def pinned_requirement(name: str, requirements_file: Path) -> str:

@@ -36,6 +36,15 @@ from stacks.secrets import empty_secret
 ASYNC_RETRY_ATTEMPTS = 2
 
 
+def extraction_bundle() -> PythonBundle:
+    """The extraction and `contracts` at the bundle's root (no `config`: the function reads its environment),
+    with the pins of lambda_src/requirements.txt."""
+    return PythonBundle(
+        folders=folders(("lambda_src/extract", "extract"), ("contracts", "contracts")),
+        requirements_files=(REPO_ROOT / "lambda_src" / "requirements.txt",),
+    )
+
+
 class IngestStack(Stack):
     def __init__(
         self,
@@ -74,10 +83,7 @@ class IngestStack(Stack):
             function_name=resource_name(config, "extract"),
             description="Daily Spotify extraction: API pages and a manifest into the raw bucket",
             source=REPO_ROOT / "lambda_src",
-            bundle=PythonBundle(
-                folders=folders(("lambda_src/extract", "extract"), ("contracts", "contracts")),
-                requirements_files=(REPO_ROOT / "lambda_src" / "requirements.txt",),
-            ),
+            bundle=extraction_bundle(),
             handler=service.HANDLER,
             memory_mb=extract.lambda_memory_mb,
             timeout=Duration.seconds(extract.lambda_timeout_seconds),

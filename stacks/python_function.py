@@ -59,7 +59,11 @@ class PipelineFunction(Construct):
             description=description,
             runtime=LAMBDA_RUNTIME,
             architecture=LAMBDA_ARCHITECTURE,
-            code=lambda_.Code.from_asset(str(source), bundling=local_bundling(bundle, LAMBDA_RUNTIME)),
+            code=lambda_.Code.from_asset(
+                str(source),
+                bundling=local_bundling(bundle, LAMBDA_RUNTIME),
+                asset_hash=bundle.fingerprint(LAMBDA_RUNTIME.name),
+            ),
             handler=handler,
             memory_size=memory_mb,
             timeout=timeout,

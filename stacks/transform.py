@@ -155,13 +155,13 @@ class TransformStack(Stack):
         }
         script = s3_assets.Asset(self, "JobScript", path=str(ENTRY_SCRIPT))
         # The `transforms` and `contracts` packages, zipped: Glue adds the zip to the driver's and executors' path.
+        job_modules = PythonBundle(folders=folders(("glue_jobs/transforms", "transforms"), ("contracts", "contracts")))
         modules = s3_assets.Asset(
             self,
             "JobModules",
             path=str(REPO_ROOT / "glue_jobs"),
-            bundling=local_bundling(
-                PythonBundle(folders=folders(("glue_jobs/transforms", "transforms"), ("contracts", "contracts")))
-            ),
+            bundling=local_bundling(job_modules),
+            asset_hash=job_modules.fingerprint(f"glue{settings.version}"),
         )
         job_options: dict[str, Any] = {
             "job_name": config.glue_job_name,

@@ -51,6 +51,16 @@ APPLIER_PACKAGES = ("snowflake-connector-python", "sqlglot")
 PINS = REPO_ROOT / "requirements.txt"
 
 
+def applier_bundle() -> PythonBundle:
+    """The applier, its migrations and `contracts` (the secret reader, the model prefix), with its pinned packages."""
+    return PythonBundle(
+        folders=folders(
+            ("snowflake_sql/applier", "applier"), ("snowflake_sql/migrations", "migrations"), ("contracts", "contracts")
+        ),
+        requirements=tuple(pinned_requirement(name, PINS) for name in APPLIER_PACKAGES),
+    )
+
+
 class WarehouseStack(Stack):
     def __init__(
         self,
@@ -113,10 +123,7 @@ class WarehouseStack(Stack):
             function_name=resource_name(config, "snowflake-applier"),
             description="Applies snowflake_sql/migrations, returns what AWS needs (CloudFormation custom resource)",
             source=REPO_ROOT / "snowflake_sql",
-            bundle=PythonBundle(
-                folders=folders(("snowflake_sql/applier", "applier"), ("snowflake_sql/migrations", "migrations")),
-                requirements=tuple(pinned_requirement(name, PINS) for name in APPLIER_PACKAGES),
-            ),
+            bundle=applier_bundle(),
             handler=APPLIER_HANDLER,
             # A migration run is a few dozen statements; the time is for a suspended warehouse to resume.
             memory_mb=512,

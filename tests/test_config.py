@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from config import CONFIG_FILE, ConfigError, load_config
+from extract.settings import ExtractSettings, RetryPolicy, environment_from_config
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,6 +57,10 @@ def test_pyspark_is_pinned_to_the_spark_of_the_glue_version() -> None:
         ({"project": "a-project-name-far-too-long-for-s3"}, "S3 allows 63"),
         ({"monitoring": {"freshness_window_hours": 1}}, "freshness_window_hours is 1; use 2 to 168"),
         ({"snowflake": {"wired": "yes"}}, "[snowflake] wired must be true or false"),
+        ({"extract": {"max_attempts": "3"}}, "[extract] max_attempts must be a whole number"),
+        ({"extract": {"backoff_cap_seconds": "8s"}}, "[extract] backoff_cap_seconds must be a number"),
+        ({"extract": {"max_attempts": 0}}, "max_attempts is 0; use a number from 1 to 10"),
+        ({"extract": {"retry": {"max_attempts": 3}}}, "[extract] has unknown key 'retry'"),
     ],
 )
 def test_a_wrong_value_names_the_key_and_the_fix(override: dict, message: str) -> None:
@@ -63,6 +68,28 @@ def test_a_wrong_value_names_the_key_and_the_fix(override: dict, message: str) -
         load_config("local", overrides=override)
     assert message in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+def test_the_lambda_receives_the_very_settings_the_configuration_holds() -> None:
+    # Given the [extract] retry keys, written flat, and a [sources] table
+    config = load_config("local", overrides={"extract": {"max_attempts": 7, "backoff_cap_seconds": 3}})
+    # When the stack's environment for the Lambda is read back the way the handler reads it
+    environment = environment_from_config(config, "raw-bucket", "client-secret", "user-token-secret")
+    settings = ExtractSettings.from_environment(environment)
+    # Then the Lambda's retry policy and source selection equal the configuration's: one type each, no copy
+    assert config.extract.retry == RetryPolicy(
+        max_attempts=7, backoff_base_seconds=0.5, backoff_cap_seconds=3.0, request_timeout_seconds=10.0
+    )
+    assert settings.retry == config.extract.retry
+    assert settings.sources == config.sources
+    assert (settings.api_mode, settings.concurrency) == (config.extract.api_mode, config.extract.concurrency)
+
+
+def test_an_unknown_extract_key_lists_the_retry_keys_among_the_known_ones() -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config("local", overrides={"extract": {"max_retries": 3}})
+    assert "[extract] has unknown key 'max_retries'" in str(raised.value)
+    assert "max_attempts, backoff_base_seconds, backoff_cap_seconds, request_timeout_seconds" in str(raised.value)
 
 
 def test_an_unknown_environment_lists_the_known_ones() -> None:

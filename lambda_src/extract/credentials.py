@@ -19,6 +19,8 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 from spotipy.cache_handler import CacheHandler
 
+from contracts.operator_secrets import SecretError, read_secret_object, require_keys
+
 log = logging.getLogger(__name__)
 # botocore logs request and response bodies at DEBUG, secret values included; whatever level the function runs
 # at, those records are never emitted.
@@ -53,49 +55,27 @@ def set_user_token_command(secret_id: str, scope: str) -> str:
     )
 
 
-def _read_secret_json(secret_id: str, how_to_set: str) -> dict[str, Any]:
+def _read_secret_json(secret_id: str, how_to_set: str, required: tuple[str, ...]) -> dict[str, Any]:
+    """The secret's JSON object with each `required` key a non-empty string (contracts.operator_secrets)."""
+    fix = f"set it with: {how_to_set}"
     try:
-        response = _secrets_client().get_secret_value(SecretId=secret_id)
-    except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
-        if code == "ResourceNotFoundException":
-            raise CredentialsError(f"secret {secret_id!r} has no value; set it with: {how_to_set}") from None
-        raise CredentialsError(
-            f"secret {secret_id!r} could not be read ({code}); check the function's permission on it, "
-            f"or set it with: {how_to_set}"
-        ) from None
-    except BotoCoreError as error:
-        raise CredentialsError(
-            f"Secrets Manager is unreachable reading {secret_id!r} ({error}); check the network and the function's "
-            "AWS settings (AWS_ENDPOINT_URL, when it points at an emulator)"
-        ) from None
-    text = response.get("SecretString") or ""
-    if not text.strip():
-        raise CredentialsError(f"secret {secret_id!r} is empty; set it with: {how_to_set}")
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError:
-        raise CredentialsError(f"secret {secret_id!r} is not a JSON object; set it with: {how_to_set}") from None
-    if not isinstance(value, dict):
-        raise CredentialsError(f"secret {secret_id!r} is not a JSON object; set it with: {how_to_set}")
+        value = read_secret_object(secret_id, fix)
+        require_keys(value, required, secret_id, fix)
+    except SecretError as error:
+        raise CredentialsError(str(error)) from None
     return value
 
 
 def read_app_credentials(secret_id: str) -> AppCredentials:
     how_to_set = set_app_secret_command(secret_id)
-    value = _read_secret_json(secret_id, how_to_set)
-    for key in ("client_id", "client_secret"):
-        if not isinstance(value.get(key), str) or not value[key].strip():
-            raise CredentialsError(f"secret {secret_id!r} has no {key!r}; set it with: {how_to_set}")
+    value = _read_secret_json(secret_id, how_to_set, required=("client_id", "client_secret"))
     return AppCredentials(client_id=value["client_id"].strip(), client_secret=value["client_secret"].strip())
 
 
 def read_user_token(secret_id: str, required_scope: str) -> dict[str, Any]:
     """The stored token_info, checked to carry a refresh token and every scope the selected sources need."""
     how_to_set = set_user_token_command(secret_id, required_scope)
-    token_info = _read_secret_json(secret_id, how_to_set)
-    if not isinstance(token_info.get("refresh_token"), str) or not token_info["refresh_token"].strip():
-        raise CredentialsError(f"secret {secret_id!r} has no 'refresh_token'; set it with: {how_to_set}")
+    token_info = _read_secret_json(secret_id, how_to_set, required=("refresh_token",))
     granted = set(str(token_info.get("scope") or "").split())
     missing = sorted(set(required_scope.split()) - granted)
     if missing:

@@ -1,8 +1,10 @@
 """The extraction Lambda's settings: environment variables, named once, validated once into a typed object.
 
 The CDK stack and the local runtime both build the environment with `environment_from_config`, so the Lambda
-never reads the configuration file and no variable name is spelled twice. No secret value is ever an
-environment variable: only the names of the Secrets Manager secrets are.
+never reads the configuration file and no variable name is spelled twice. The setting types the configuration
+shares with the Lambda (`SourceSelection` is its [sources] table, `RetryPolicy` the retry keys of [extract]) are
+defined here and composed into `config`, which the bundle does not ship: keep this module's imports light.
+No secret value is ever an environment variable: only the names of the Secrets Manager secrets are.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from contracts.raw_zone import ApiMode
@@ -31,6 +33,8 @@ ENV_TOKEN_URL = "SPOTIFY_TOKEN_URL"
 
 DEFAULT_API_URL = "https://api.spotify.com/v1/"
 DEFAULT_TOKEN_URL = "https://accounts.spotify.com/api/token"
+# Parallel API calls a run may make ([extract] concurrency).
+CONCURRENCY_RANGE = (1, 16)
 
 
 class SettingsError(ValueError):
@@ -39,6 +43,8 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class RetryPolicy:
+    """Retries of 5xx and connection errors: capped exponential backoff with full jitter ([extract] in the config)."""
+
     max_attempts: int
     backoff_base_seconds: float
     backoff_cap_seconds: float
@@ -47,7 +53,7 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class SourceSelection:
-    """Which sources a run extracts; mirrors the [sources] table of the configuration."""
+    """Which sources a run extracts: the [sources] table of the configuration (config.PipelineConfig.sources)."""
 
     user: tuple[str, ...]
     top_time_ranges: tuple[str, ...]
@@ -60,7 +66,7 @@ class SourceSelection:
     enrich: bool
 
     def to_json(self) -> str:
-        return json.dumps({name: getattr(self, name) for name in self.__dataclass_fields__}, sort_keys=True)
+        return json.dumps(asdict(self), sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> SourceSelection:
@@ -121,8 +127,9 @@ class ExtractSettings:
         except (json.JSONDecodeError, TypeError) as error:
             raise SettingsError(f"{ENV_RETRY} is not a valid retry policy ({error})") from None
         concurrency = number(ENV_CONCURRENCY, int)
-        if not 1 <= concurrency <= 16:
-            raise SettingsError(f"{ENV_CONCURRENCY}={concurrency}; use 1 to 16")
+        lowest, highest = CONCURRENCY_RANGE
+        if not lowest <= concurrency <= highest:
+            raise SettingsError(f"{ENV_CONCURRENCY}={concurrency}; use {lowest} to {highest}")
         api_url = env.get(ENV_API_URL) or DEFAULT_API_URL
         return cls(
             raw_bucket=required(ENV_RAW_BUCKET),
@@ -145,32 +152,14 @@ def environment_from_config(
 
     `raw_bucket` and the secret ids may be CDK tokens; they are passed through as strings.
     """
-    sources = config.sources
-    selection = SourceSelection(
-        user=tuple(sources.user),
-        top_time_ranges=tuple(sources.top_time_ranges),
-        playlist_ids=tuple(sources.playlist_ids),
-        artist_ids=tuple(sources.artist_ids),
-        album_ids=tuple(sources.album_ids),
-        search_queries=tuple(sources.search_queries),
-        search_types=tuple(sources.search_types),
-        search_max_pages=sources.search_max_pages,
-        enrich=sources.enrich,
-    )
     extract = config.extract
-    retry = RetryPolicy(
-        max_attempts=extract.max_attempts,
-        backoff_base_seconds=extract.backoff_base_seconds,
-        backoff_cap_seconds=extract.backoff_cap_seconds,
-        request_timeout_seconds=extract.request_timeout_seconds,
-    )
     return {
         ENV_RAW_BUCKET: raw_bucket,
         ENV_API_MODE: extract.api_mode,
-        ENV_SOURCES: selection.to_json(),
+        ENV_SOURCES: config.sources.to_json(),
         ENV_CONCURRENCY: str(extract.concurrency),
         ENV_CLIENT_SECRET_ID: client_secret_id,
         ENV_USER_TOKEN_SECRET_ID: user_token_secret_id,
         ENV_BUDGET_MARGIN: str(extract.budget_margin_seconds),
-        ENV_RETRY: json.dumps(retry.__dict__, sort_keys=True),
+        ENV_RETRY: json.dumps(asdict(extract.retry), sort_keys=True),
     }

@@ -9,12 +9,11 @@ to run as an administrator role: the secret is then never an account takeover.
 
 from __future__ import annotations
 
-import json
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from applier.errors import CredentialsError
+from contracts.operator_secrets import SecretError, read_secret_string, require_keys, secret_object
 
 SECRET_SHAPE = '{"account": "<orgname-account>", "user": "<user>", "private_key": "<PEM>"}'
 # Roles that must never deploy: they can change any object, user or grant of the account.
@@ -42,26 +41,30 @@ class SnowflakeCredentials:
         return arguments
 
 
+def how_to_set(secret_id: str) -> str:
+    """The end of each message about the secret's value. The operator creates it (no stack does)."""
+    return (
+        f"set it to {SECRET_SHAPE} with: aws secretsmanager create-secret --name {secret_id} "
+        f"--secret-string file://snowflake.json (put-secret-value --secret-id {secret_id} once it exists)"
+    )
+
+
 def credentials_from_secret(secret_text: str, secret_id: str) -> SnowflakeCredentials:
     """Parse and check the secret's JSON; CredentialsError says what is missing and the expected shape."""
     try:
-        secret = json.loads(secret_text)
-    except json.JSONDecodeError:
-        raise CredentialsError(f"secret {secret_id} is not JSON; set it to {SECRET_SHAPE}") from None
-    if not isinstance(secret, dict):
-        raise CredentialsError(f"secret {secret_id} is not a JSON object; set it to {SECRET_SHAPE}")
-    for key in ("account", "user"):
-        if not isinstance(secret.get(key), str) or not secret[key].strip():
-            raise CredentialsError(f"secret {secret_id} has no {key!r}; set it to {SECRET_SHAPE}")
+        secret = secret_object(secret_text, secret_id, how_to_set(secret_id))
+        require_keys(secret, ("account", "user"), secret_id, how_to_set(secret_id))
+    except SecretError as error:
+        raise CredentialsError(str(error)) from None
     private_key, password = secret.get("private_key"), secret.get("password")
     if not private_key and not password:
         raise CredentialsError(
-            f"secret {secret_id} has neither 'private_key' (key-pair, preferred) nor 'password'; add one"
+            f"secret {secret_id!r} has neither 'private_key' (key-pair, preferred) nor 'password'; add one"
         )
     role = secret.get("role") or None
     if isinstance(role, str) and role.strip().upper() in ADMIN_ROLES:
         raise CredentialsError(
-            f"secret {secret_id} names role {role.strip().upper()}; the applier never deploys as an administrator: "
+            f"secret {secret_id!r} names role {role.strip().upper()}; the applier never deploys as an administrator: "
             f"{_BOOTSTRAP}, then put that user and key in the secret and remove 'role'"
         )
     der = _private_key_der(private_key, secret.get("private_key_passphrase"), secret_id) if private_key else None
@@ -84,7 +87,7 @@ def _private_key_der(pem: str, passphrase: str | None, secret_id: str) -> bytes:
         )
     except (ValueError, TypeError) as error:
         raise CredentialsError(
-            f"secret {secret_id}: 'private_key' is not a readable PEM private key ({error}); paste the whole "
+            f"secret {secret_id!r}: 'private_key' is not a readable PEM private key ({error}); paste the whole "
             "-----BEGIN PRIVATE KEY----- block, and set 'private_key_passphrase' if it is encrypted"
         ) from None
     return key.private_bytes(
@@ -95,26 +98,11 @@ def _private_key_der(pem: str, passphrase: str | None, secret_id: str) -> bytes:
 
 
 def read_secret(secret_id: str) -> str:
-    """The secret's string from Secrets Manager (the client is created here, after any test set-up)."""
-    import boto3
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    # botocore logs response bodies at DEBUG, this secret's value included: whatever level the caller runs at (the
-    # custom resource, an operator's --debug), those records are never emitted.
-    botocore_log = logging.getLogger("botocore")
-    botocore_log.setLevel(max(logging.INFO, botocore_log.level))
+    """The secret's text from Secrets Manager; CredentialsError names the secret and the shape to set."""
     try:
-        response = boto3.client("secretsmanager").get_secret_value(SecretId=secret_id)
-    except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
-        if code == "ResourceNotFoundException":
-            raise CredentialsError(f"secret {secret_id} does not exist; create it with {SECRET_SHAPE}") from None
-        raise CredentialsError(f"cannot read secret {secret_id} ({code}); check the caller's IAM permissions") from None
-    except BotoCoreError as error:
-        raise CredentialsError(f"cannot reach Secrets Manager for {secret_id} ({error})") from None
-    if not response.get("SecretString"):
-        raise CredentialsError(f"secret {secret_id} has no value yet; set it to {SECRET_SHAPE}")
-    return response["SecretString"]
+        return read_secret_string(secret_id, how_to_set(secret_id))
+    except SecretError as error:
+        raise CredentialsError(str(error)) from None
 
 
 def connect(credentials: SnowflakeCredentials, variables: dict[str, str]) -> Any:

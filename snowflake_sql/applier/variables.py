@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from applier.errors import TemplateError
+from contracts.processed_zone import MODEL_PREFIX
 
 # The applier's own bookkeeping lives in its own schema; it is not a pipeline setting, so not in the config.
 ADMIN_SCHEMA = "ADMIN"
@@ -56,9 +57,6 @@ def warehouse_variables(
     error_role_arn: str,
 ) -> dict[str, str]:
     """Every variable the migrations use. `config` is anything with a `.snowflake` like config.SnowflakeConfig."""
-    # Imported here, not at module level: the custom-resource bundle imports `applier` without contracts/.
-    from contracts.processed_zone import MODEL_PREFIX
-
     snowflake = config.snowflake
     return {
         "DATABASE": snowflake.database,

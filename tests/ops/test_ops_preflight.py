@@ -77,7 +77,7 @@ def test_each_missing_prerequisite_is_one_line_with_its_fix(
     assert len(lines) == 3 and all(line.startswith("error: ") for line in lines)
     assert "quota is 10" in lines[0] and "at least 101" in lines[0]
     assert "npx aws-cdk@2 bootstrap aws://123456789012/us-east-1" in lines[1]
-    assert "secret spotify-pipeline/dev/snowflake does not exist" in lines[2]
+    assert "secret 'spotify-pipeline/dev/snowflake' has no value" in lines[2]
     assert "aws secretsmanager create-secret --name spotify-pipeline/dev/snowflake" in lines[2]
 
 
@@ -102,4 +102,4 @@ def test_an_empty_snowflake_secret_is_named(
     boto3.client("secretsmanager").create_secret(Name="spotify-pipeline/dev/snowflake", SecretString="{}")
     assert main(["preflight", "--env", "dev"]) == 2
     (line,) = capsys.readouterr().err.strip().splitlines()
-    assert "secret spotify-pipeline/dev/snowflake has no 'account'" in line
+    assert "secret 'spotify-pipeline/dev/snowflake' has no 'account'" in line

@@ -192,7 +192,9 @@ def run_bad_day(state_dir: Path, spark_jobs: SparkJobRunner) -> BadDay:
         # 2. A malformed page, a deleted playlist, a Retry-After longer than the time left: a partial run.
         faults = spotify.faults
         partial_rules = {
-            "malformed": faults.malformed_json(r"^/v1/me/player/recently-played$", times=config.extract.max_attempts),
+            "malformed": faults.malformed_json(
+                r"^/v1/me/player/recently-played$", times=config.extract.retry.max_attempts
+            ),
             "deleted": faults.delete_playlist(deleted),
             "too_long": faults.rate_limit(r"^/v1/albums/", retry_after=3600, times=1),
         }

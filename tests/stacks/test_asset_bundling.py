@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
+import sysconfig
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from extract import service
 from stacks import bundling
 from stacks.bundling import (
     REPO_ROOT,
@@ -19,6 +24,8 @@ from stacks.bundling import (
     pip_install_command,
 )
 from stacks.defaults import LAMBDA_PLATFORM
+from stacks.ingest import extraction_bundle
+from stacks.warehouse import APPLIER_HANDLER, applier_bundle
 
 
 @pytest.fixture
@@ -100,3 +107,49 @@ def test_cdk_bundles_locally_for_the_runtime_python(source: Path, tmp_path: Path
     # CDK calls tryBundle before it would ever start Docker; a True answer means Docker is never used.
     assert options.local.try_bundle(str(tmp_path), None) is True
     assert (tmp_path / "extract" / "handler.py").is_file()
+
+
+@pytest.mark.parametrize(
+    ("bundle_of", "handler"),
+    [(extraction_bundle, service.HANDLER), (applier_bundle, APPLIER_HANDLER)],
+    ids=["extraction", "applier"],
+)
+def test_each_function_bundle_carries_every_project_module_its_handler_imports(
+    bundle_of: Callable[[], PythonBundle], handler: str, tmp_path: Path
+) -> None:
+    # Given the bundle's code folders, as the asset has them (its packages come from this environment instead)
+    build_bundle(PythonBundle(folders=bundle_of().folders), tmp_path, "3.12")
+    # When a fresh interpreter without the project's install (-S: no .pth files, so no editable finder) imports
+    # the handler from the bundle's root
+    module, function = handler.rsplit(".", 1)
+    site_packages = sysconfig.get_paths()["purelib"]
+    code = (
+        f"import sys; sys.path[:0] = [{str(tmp_path)!r}]; sys.path.append({site_packages!r}); "
+        f"import {module}; assert callable({module}.{function})"
+    )
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+    result = subprocess.run(  # noqa: S603 (fixed argv)
+        [sys.executable, "-S", "-c", code], cwd=tmp_path, env=environment, capture_output=True, text=True, check=False
+    )
+    # Then it imports: no module of the repository is missing from the deployed bundle
+    assert result.returncode == 0, result.stderr.strip().splitlines()[-1]
+
+
+def test_the_asset_hash_follows_every_folder_of_the_bundle_not_only_the_assets_own(tmp_path: Path) -> None:
+    # Given a bundle of two folders, as the applier's is (its own code and `contracts` from elsewhere)
+    own, shared = tmp_path / "applier", tmp_path / "contracts"
+    for folder in (own, shared):
+        folder.mkdir()
+        (folder / "module.py").write_text("VALUE = 1\n", encoding="utf-8")
+    bundle = PythonBundle(folders=((own, "applier"), (shared, "contracts")), requirements=("sqlglot==30.22.0",))
+    before = bundle.fingerprint("python3.12")
+    # When bytecode appears, the hash stays: the bundle copies none
+    (shared / "__pycache__").mkdir()
+    (shared / "__pycache__" / "module.cpython-312.pyc").write_bytes(b"\x00")
+    assert bundle.fingerprint("python3.12") == before
+    # When the shared folder's code changes, or the runtime, or a pin, so does the hash: the function is redeployed
+    (shared / "module.py").write_text("VALUE = 2\n", encoding="utf-8")
+    changed = bundle.fingerprint("python3.12")
+    assert changed != before
+    assert bundle.fingerprint("python3.13") != changed
+    assert PythonBundle(folders=bundle.folders, requirements=("sqlglot==30.23.0",)).fingerprint("python3.12") != changed

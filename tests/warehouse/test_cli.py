@@ -57,6 +57,8 @@ def test_a_missing_secret_is_one_line_not_a_traceback(aws, capsys) -> None:
 
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1] == (
-        "error: secret spotify-pipeline/dev/snowflake does not exist; create it with "
-        '{"account": "<orgname-account>", "user": "<user>", "private_key": "<PEM>"}'
+        "error: secret 'spotify-pipeline/dev/snowflake' has no value; set it to "
+        '{"account": "<orgname-account>", "user": "<user>", "private_key": "<PEM>"} with: '
+        "aws secretsmanager create-secret --name spotify-pipeline/dev/snowflake --secret-string file://snowflake.json "
+        "(put-secret-value --secret-id spotify-pipeline/dev/snowflake once it exists)"
     )

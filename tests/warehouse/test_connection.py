@@ -58,8 +58,8 @@ def test_a_password_is_the_fallback_and_never_shown_in_repr() -> None:
 @pytest.mark.parametrize(
     ("secret", "message"),
     [
-        ("not json", "secret sf is not JSON"),
-        (json.dumps({"user": "u", "password": "p"}), "secret sf has no 'account'"),
+        ("not json", "secret 'sf' is not a JSON object; set it to "),
+        (json.dumps({"user": "u", "password": "p"}), "secret 'sf' has no 'account'; set it to "),
         (json.dumps({"account": "a", "user": "u"}), "neither 'private_key' .* nor 'password'"),
         (json.dumps({"account": "a", "user": "u", "private_key": "-----BEGIN nonsense"}), "not a readable PEM"),
     ],
@@ -76,7 +76,9 @@ def test_the_secret_is_read_from_secrets_manager(aws) -> None:
 
 
 def test_a_missing_secret_is_a_clear_error(aws) -> None:
-    with pytest.raises(CredentialsError, match="secret spotify-pipeline/dev/snowflake does not exist; create it"):
+    with pytest.raises(
+        CredentialsError, match="secret 'spotify-pipeline/dev/snowflake' has no value; set it to .* create-secret"
+    ):
         read_secret("spotify-pipeline/dev/snowflake")
 
 
