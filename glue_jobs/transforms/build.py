@@ -33,8 +33,11 @@ from .records import (
     album_records,
     artist_records,
     credited_artists,
+    play_records,
     playlist_entries,
     playlist_records,
+    saved_track_records,
+    top_item_records,
     track_occurrences,
     track_records,
 )
@@ -92,9 +95,9 @@ def build_model(pages: DataFrame) -> Model:
         BRIDGE_TRACK_ARTIST: tables.bridge_track_artist(track_artists),
         BRIDGE_ALBUM_ARTIST: tables.bridge_album_artist(album_artists),
         FACT_PLAYLIST_ITEM: tables.fact_playlist_item(playlist_entries(pages)),
-        FACT_PLAY: tables.fact_play(pages),
-        FACT_TOP_ITEM: tables.fact_top_item(pages),
-        FACT_SAVED_TRACK: tables.fact_saved_track(pages),
+        FACT_PLAY: tables.fact_play(play_records(pages)),
+        FACT_TOP_ITEM: tables.fact_top_item(top_item_records(pages)),
+        FACT_SAVED_TRACK: tables.fact_saved_track(saved_track_records(pages)),
     }
     classified.update(_decided_together(facts, dimensions))
     return Model(pages=pages, classified={t.name: classified[t.name] for t in TABLES}, materialized=(occurrences,))

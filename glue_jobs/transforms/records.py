@@ -11,6 +11,9 @@ every occurrence of one kind into one DataFrame with the same columns, plus:
 - `is_local`: the occurrence belongs to a local file (no Spotify ids);
 - `raw_record`: the object as read, as JSON text, for the quarantine.
 
+The user's listening events (plays, saved tracks, top-list ranks) are one record each, with their provenance,
+`raw_record`, and `is_removed` where the API returned null in place of the track or artist.
+
 Only pyspark and built-in functions: no Python UDFs.
 """
 
@@ -35,6 +38,9 @@ SIMPLIFIED = 0
 
 # Where an occurrence was read: the model's lineage columns (contracts.model.LINEAGE) and when its page was fetched.
 PROVENANCE = (*LINEAGE_COLUMNS, "fetched_at")
+
+# /me/top/{type} without a time_range parameter answers for the medium term.
+DEFAULT_TIME_RANGE = "medium_term"
 
 
 def page_elements(pages: DataFrame, source: str, elements: Callable[[Column], Column], *context: Column) -> DataFrame:
@@ -307,3 +313,68 @@ def playlist_records(pages: DataFrame) -> DataFrame:
             searched.where(F.col("item").isNotNull()).select(*PROVENANCE, *_playlist(F.col("item"), SIMPLIFIED)),
         ]
     )
+
+
+# Listening events --------------------------------------------------------------------------------------------
+
+
+def _track_event(track: Column) -> list[Column]:
+    """What a listening event says of its track: its id, whether it is a local file, whether the API returned null
+    in its place (a track removed from the catalog)."""
+    return [
+        track["id"].alias("track_id"),
+        _flag(track["is_local"]).alias("is_local"),
+        track.isNull().alias("is_removed"),
+    ]
+
+
+def play_records(pages: DataFrame) -> DataFrame:
+    """Every play in the recently-played history: lineage, `played_at` (as given), `track_id`, `context_type`,
+    `context_uri`, `is_local`, `is_removed` and `raw_record` (the play object)."""
+    plays = page_elements(pages, Source.RECENTLY_PLAYED, lambda page: page["response"]["items"])
+    return plays.select(
+        *PROVENANCE,
+        F.col("item.played_at").alias("played_at"),
+        *_track_event(F.col("item.track")),
+        F.col("item.context.type").alias("context_type"),
+        F.col("item.context.uri").alias("context_uri"),
+        F.to_json("item").alias("raw_record"),
+    )
+
+
+def saved_track_records(pages: DataFrame) -> DataFrame:
+    """Every track saved in the user's library: lineage, `added_at` (as given), `track_id`, `is_local`,
+    `is_removed` and `raw_record` (the saved-track object)."""
+    saved = page_elements(pages, Source.SAVED_TRACKS, lambda page: page["response"]["items"])
+    return saved.select(
+        *PROVENANCE,
+        F.col("item.added_at").alias("added_at"),
+        *_track_event(F.col("item.track")),
+        F.to_json("item").alias("raw_record"),
+    )
+
+
+def _ranked(pages: DataFrame, source: str, item_type: str) -> DataFrame:
+    page = F.col("page")
+    elements = page_elements(
+        pages,
+        source,
+        lambda page: page["response"]["items"],
+        page_offset(page).alias("offset"),
+        F.coalesce(page["request"]["params"]["time_range"], F.lit(DEFAULT_TIME_RANGE)).alias("time_range"),
+    )
+    return elements.select(
+        *PROVENANCE,
+        "time_range",
+        F.lit(item_type).alias("item_type"),
+        (F.col("offset") + F.col("index") + 1).alias("rank"),
+        F.col("item.id").alias("item_id"),
+        F.col("item").isNull().alias("is_removed"),
+        F.to_json("item").alias("raw_record"),
+    )
+
+
+def top_item_records(pages: DataFrame) -> DataFrame:
+    """Every rank of the user's top tracks and top artists: lineage, `time_range` (the request's, else the API's
+    default), `item_type`, `rank` (from 1, continuing across pages), `item_id`, `is_removed` and `raw_record`."""
+    return _ranked(pages, Source.TOP_TRACKS, "track").unionByName(_ranked(pages, Source.TOP_ARTISTS, "artist"))

@@ -24,15 +24,11 @@ from contracts.model import (
     FACT_TOP_ITEM,
     Table,
 )
-from contracts.raw_zone import Source
 
 from .field_types import UNFIT_COLUMN, unfit_column
 from .model_types import typed
 from .quality import LOCAL_FILE, REMOVED_ITEM
-from .records import PROVENANCE, page_elements, page_offset
-
-# /me/top/{type} without a time_range parameter answers for the medium term.
-DEFAULT_TIME_RANGE = "medium_term"
+from .records import PROVENANCE
 
 
 def _candidates(table: Table, frame: DataFrame, *, drop_reason: Column, preference: Column) -> DataFrame:
@@ -113,64 +109,33 @@ def fact_playlist_item(entries: DataFrame) -> DataFrame:
     return _candidates(FACT_PLAYLIST_ITEM, frame, drop_reason=F.col("drop_reason"), preference=F.lit(0))
 
 
-def _track_event_drop(track: Column) -> Column:
-    return F.when(track.isNull(), F.lit(REMOVED_ITEM)).when(
-        F.coalesce(track["is_local"], F.lit(False)), F.lit(LOCAL_FILE)
-    )
+def _track_event_drop() -> Column:
+    return F.when(F.col("is_removed"), F.lit(REMOVED_ITEM)).when(F.col("is_local"), F.lit(LOCAL_FILE))
 
 
-def fact_play(pages: DataFrame) -> DataFrame:
-    """From the pages: each play in the recently-played history."""
-    plays = page_elements(pages, Source.RECENTLY_PLAYED, lambda page: page["response"]["items"])
-    track = F.col("item.track")
+def fact_play(plays: DataFrame) -> DataFrame:
+    """From `records.play_records`: each play in the recently-played history."""
     frame = plays.select(
         *PROVENANCE,
-        F.try_to_timestamp(F.col("item.played_at")).alias("played_at"),
-        track["id"].alias("track_id"),
-        F.col("item.context.type").alias("context_type"),
-        F.col("item.context.uri").alias("context_uri"),
-        track.alias("track"),
-        F.to_json("item").alias("raw_record"),
+        F.try_to_timestamp(F.col("played_at")).alias("played_at"),
+        "track_id",
+        "context_type",
+        "context_uri",
+        "is_local",
+        "is_removed",
+        "raw_record",
     )
-    return _candidates(FACT_PLAY, frame, drop_reason=_track_event_drop(F.col("track")), preference=F.lit(0))
+    return _candidates(FACT_PLAY, frame, drop_reason=_track_event_drop(), preference=F.lit(0))
 
 
-def _top_items(pages: DataFrame, source: str, item_type: str) -> DataFrame:
-    page = F.col("page")
-    elements = page_elements(
-        pages,
-        source,
-        lambda page: page["response"]["items"],
-        page_offset(page).alias("offset"),
-        F.coalesce(page["request"]["params"]["time_range"], F.lit(DEFAULT_TIME_RANGE)).alias("time_range"),
-    )
-    return elements.select(
-        *PROVENANCE,
-        F.col("ingest_date").alias("snapshot_date"),
-        "time_range",
-        F.lit(item_type).alias("item_type"),
-        (F.col("offset") + F.col("index") + 1).alias("rank"),
-        F.col("item.id").alias("item_id"),
-        F.when(F.col("item").isNull(), F.lit(REMOVED_ITEM)).alias("drop_reason"),
-        F.to_json("item").alias("raw_record"),
-    )
+def fact_top_item(top_items: DataFrame) -> DataFrame:
+    """From `records.top_item_records`: each rank of the user's top tracks and top artists, per time range."""
+    frame = top_items.withColumn("snapshot_date", F.col("ingest_date"))
+    drop_reason = F.when(F.col("is_removed"), F.lit(REMOVED_ITEM))
+    return _candidates(FACT_TOP_ITEM, frame, drop_reason=drop_reason, preference=F.lit(0))
 
 
-def fact_top_item(pages: DataFrame) -> DataFrame:
-    """From the pages: each rank of the user's top tracks and top artists, per time range."""
-    frame = _top_items(pages, Source.TOP_TRACKS, "track").unionByName(_top_items(pages, Source.TOP_ARTISTS, "artist"))
-    return _candidates(FACT_TOP_ITEM, frame, drop_reason=F.col("drop_reason"), preference=F.lit(0))
-
-
-def fact_saved_track(pages: DataFrame) -> DataFrame:
-    """From the pages: each track saved in the user's library, with when it was saved."""
-    saved = page_elements(pages, Source.SAVED_TRACKS, lambda page: page["response"]["items"])
-    track = F.col("item.track")
-    frame = saved.select(
-        *PROVENANCE,
-        track["id"].alias("track_id"),
-        F.try_to_timestamp(F.col("item.added_at")).alias("saved_at"),
-        track.alias("track"),
-        F.to_json("item").alias("raw_record"),
-    )
-    return _candidates(FACT_SAVED_TRACK, frame, drop_reason=_track_event_drop(F.col("track")), preference=F.lit(0))
+def fact_saved_track(saved_tracks: DataFrame) -> DataFrame:
+    """From `records.saved_track_records`: each track saved in the user's library, with when it was saved."""
+    frame = saved_tracks.withColumn("saved_at", F.try_to_timestamp(F.col("added_at")))
+    return _candidates(FACT_SAVED_TRACK, frame, drop_reason=_track_event_drop(), preference=F.lit(0))
