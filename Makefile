@@ -12,11 +12,9 @@ CDK := npx --yes aws-cdk@2 --app "$(PY) app.py"
 FROM ?=
 TO ?=
 PYTEST_ARGS ?=
-# Three pytest workers on two cores: the end-to-end runs wait on emulators and Spark as much as they compute, and
-# the three expensive units (the local pipeline's runs, the Spark tests, the reconciliation) then run side by side
-# (tests/conftest.py keeps the tests that share a session fixture on one worker). Measured on a fresh clone:
-# 5 min 17 s with two workers, 4 min 42 s with three.
-TEST_WORKERS ?= 3
+# Two pytest workers: the end-to-end runs wait on emulators and Spark as much as they compute (tests/conftest.py
+# keeps the tests that share a session fixture on one worker).
+TEST_WORKERS ?= 2
 
 # aws-cdk-lib prints a Node end-of-life banner on every import under Node 20.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
