@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from contracts.manifest import STATUS_COMPLETE, EntityError, Manifest
-from contracts.raw_zone import ApiMode, RunLocation, Source, new_run_id
+from contracts.raw_zone import ApiMode, RunLocation, Source, TimeRange, new_run_id
 from extract import endpoints as ep
 from extract.enrichment import ALBUM, ARTIST, EntityRegistry
 from extract.entities import embedded_page, newest_play_ms
@@ -46,7 +46,7 @@ from extract.raw_writer import RawWriter
 from extract.requester import RawPage, utc_timestamp
 from extract.settings import DEFAULT_API_URL
 from local.fake_spotify import names
-from local.fake_spotify.activity import RECENTLY_PLAYED_WINDOW, TIME_RANGES, DayState, Play, plays_on
+from local.fake_spotify.activity import RECENTLY_PLAYED_WINDOW, DayState, Play, plays_on
 from local.fake_spotify.api import SpotifyApi
 from local.fake_spotify.auth import TokenService
 from local.fake_spotify.catalog import (
@@ -282,7 +282,7 @@ class _Extraction:
 
     def top_lists(self) -> None:
         for source, endpoint in ((Source.TOP_TRACKS, ep.TOP_TRACKS), (Source.TOP_ARTISTS, ep.TOP_ARTISTS)):
-            for time_range in TIME_RANGES:
+            for time_range in TimeRange.ALL:
                 self.read_list(source, time_range, endpoint, endpoint.path, {"time_range": time_range}, ep.USER)
 
     def saved_tracks(self) -> None:

@@ -9,8 +9,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-TUTORIAL_SPEEDUP_TARGET = 2.0  # the Glue job's throughput over the tutorial-style job's, at 200k items
-DUCKDB_SLOWDOWN_LIMIT = 10.0  # the Glue job's time over DuckDB's, at 200k items
+# Issue 18's targets for the transform at 200k items: at least the tutorial-style job's throughput (on the way to
+# twice it), at most four times DuckDB's time, at least 1.4x faster on two cores than on one.
+TUTORIAL_SPEEDUP_TARGET = 1.0
+DUCKDB_SLOWDOWN_LIMIT = 4.0
+SCALING_TARGET = 1.4
+# The daily run's transform job on the warm local Spark worker (what each further day of `make run` waits for).
+WARM_DAILY_JOB_SECONDS_LIMIT = 8.0
 CALLS_RATIO_TARGET = 1.0  # API calls over the fewest the mode allows
 EXTRACTION_TIME_RATIO_LIMIT = 1.25  # wall time over calls x latency / concurrency
 DAILY_RUN_SECONDS_LIMIT = 60.0  # `make run`, one day, after set-up
@@ -34,7 +39,7 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             _target(
                 f"Transform at {items}: Glue job throughput / tutorial-style job's",
                 f"{speedup:.2f}x",
-                f">= {TUTORIAL_SPEEDUP_TARGET:.0f}x",
+                f">= {TUTORIAL_SPEEDUP_TARGET:.1f}x",
                 speedup >= TUTORIAL_SPEEDUP_TARGET,
                 f"missed: needs {TUTORIAL_SPEEDUP_TARGET / speedup:.1f}x more throughput",
             )
@@ -44,11 +49,23 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             _target(
                 f"Transform at {items}: Glue job time / DuckDB's",
                 f"{slowdown:.1f}x",
-                f"< {DUCKDB_SLOWDOWN_LIMIT:.0f}x",
-                slowdown < DUCKDB_SLOWDOWN_LIMIT,
+                f"<= {DUCKDB_SLOWDOWN_LIMIT:.0f}x",
+                slowdown <= DUCKDB_SLOWDOWN_LIMIT,
                 f"missed by {slowdown / DUCKDB_SLOWDOWN_LIMIT:.1f}x",
             )
         )
+        scaling = transform.get("scaling")
+        if scaling:
+            glue = scaling["glue_job"]
+            targets.append(
+                _target(
+                    f"Transform at {scaling['playlist_items']:,} items: Glue job on {scaling['cores']} cores / 1",
+                    f"{glue['one_core_seconds']:.1f}s -> {glue['all_cores_seconds']:.1f}s = {glue['speedup']:.2f}x",
+                    f">= {SCALING_TARGET:.1f}x",
+                    glue["speedup"] >= SCALING_TARGET,
+                    f"missed by {SCALING_TARGET / glue['speedup']:.2f}x",
+                )
+            )
         daily = sizes[0]
         most = max(daily["files_per_partition"].values(), default=0)
         targets.append(
@@ -108,6 +125,18 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 f"missed by {seconds - DAILY_RUN_SECONDS_LIMIT:.1f}s",
             )
         )
+        next_day = end_to_end.get("next_day")
+        if next_day:
+            job_seconds = next_day["job_seconds"]
+            targets.append(
+                _target(
+                    "`make run`, the next day: transform job on the warm Spark worker",
+                    f"{job_seconds:.1f}s",
+                    f"< {WARM_DAILY_JOB_SECONDS_LIMIT:.0f}s",
+                    job_seconds < WARM_DAILY_JOB_SECONDS_LIMIT,
+                    f"missed by {job_seconds - WARM_DAILY_JOB_SECONDS_LIMIT:.1f}s",
+                )
+            )
         most = max(end_to_end["files_per_partition"].values(), default=0)
         targets.append(
             _target(

@@ -15,15 +15,13 @@ from datetime import time
 from pathlib import Path
 from typing import Any, get_type_hints
 
-from contracts.raw_zone import ApiMode
+from contracts.raw_zone import SEARCH_TYPES, ApiMode, TimeRange
 from extract.endpoints import USER_SOURCE_SCOPES
 from extract.settings import CONCURRENCY_RANGE, RetryPolicy, SourceSelection
 
 CONFIG_FILE = Path(__file__).with_name("pipeline.toml")
 
 USER_SOURCES = tuple(USER_SOURCE_SCOPES)
-TIME_RANGES = ("short_term", "medium_term", "long_term")
-SEARCH_TYPES = ("track", "artist", "album", "playlist")
 
 
 class ConfigError(ValueError):
@@ -277,8 +275,8 @@ def _validate(config: PipelineConfig) -> None:
         if source not in USER_SOURCES:
             raise ConfigError(f"[sources] user has unknown source {source!r}; known sources: {', '.join(USER_SOURCES)}")
     for time_range in sources.top_time_ranges:
-        if time_range not in TIME_RANGES:
-            raise ConfigError(f"[sources] top_time_ranges has {time_range!r}; use: {', '.join(TIME_RANGES)}")
+        if time_range not in TimeRange.ALL:
+            raise ConfigError(f"[sources] top_time_ranges has {time_range!r}; use: {', '.join(TimeRange.ALL)}")
     for search_type in sources.search_types:
         if search_type not in SEARCH_TYPES:
             raise ConfigError(f"[sources] search_types has {search_type!r}; use: {', '.join(SEARCH_TYPES)}")

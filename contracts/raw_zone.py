@@ -87,6 +87,23 @@ class Source:
     )
 
 
+class TimeRange:
+    """The `time_range` of a top-items read: the request's `params.time_range` in a top_tracks or top_artists page.
+    The extraction asks for the configured ones; the transform reads the parameter back."""
+
+    SHORT = "short_term"
+    MEDIUM = "medium_term"
+    LONG = "long_term"
+    ALL = (SHORT, MEDIUM, LONG)
+    # What /me/top/{type} answers for when a request has no time_range parameter.
+    DEFAULT = MEDIUM
+
+
+# The result types a search may ask for that the transform reads back: a search page's body is keyed by their
+# plural (`{"tracks": paging, "albums": paging, ...}`).
+SEARCH_TYPES = ("track", "artist", "album", "playlist")
+
+
 ENVELOPE_FIELDS = ("source", "entity_id", "request", "status", "fetched_at", "api_mode", "response", "response_text")
 
 _CAPTURE_PREFIX = re.compile(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contracts.raw_zone import TimeRange
 from powerbi.semantic_model import DATE_COLUMN, DATE_TABLE
 
 CARD, LINE, COLUMN, BAR, TABLE = "card", "line", "column", "bar", "table"
@@ -255,7 +256,7 @@ PLAYLISTS_AND_TOP_LISTS = Page(
             ("Latest rank", "Latest rank change"),
             (Field("Top items", "Item name"),),
             filters=(
-                Filter(Field("Top items", "Time range"), ("short_term",)),
+                Filter(Field("Top items", "Time range"), (TimeRange.SHORT,)),
                 Filter(Field("Top items", "Item type"), ("track",)),
             ),
             sort=Sort("Latest rank"),

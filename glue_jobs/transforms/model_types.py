@@ -17,8 +17,6 @@ from pyspark.sql.types import (
     IntegerType,
     LongType,
     StringType,
-    StructField,
-    StructType,
     TimestampType,
 )
 
@@ -37,11 +35,6 @@ SPARK_TYPES: dict[str, DataType] = {
 }
 
 LINEAGE_COLUMNS = tuple(c.name for c in LINEAGE)
-
-
-def spark_schema(table: Table) -> StructType:
-    """The Spark schema of a model table, in the contract's column order."""
-    return StructType([StructField(c.name, SPARK_TYPES[c.type], c.nullable) for c in table.columns])
 
 
 def data_columns(table: Table) -> tuple[str, ...]:

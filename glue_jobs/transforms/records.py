@@ -26,7 +26,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.types import ArrayType, StringType, StructType
 
-from contracts.raw_zone import Source
+from contracts.raw_zone import Source, TimeRange
 
 from .model_types import LINEAGE_COLUMNS
 from .pages import valid_pages
@@ -38,9 +38,6 @@ SIMPLIFIED = 0
 
 # Where an occurrence was read: the model's lineage columns (contracts.model.LINEAGE) and when its page was fetched.
 PROVENANCE = (*LINEAGE_COLUMNS, "fetched_at")
-
-# /me/top/{type} without a time_range parameter answers for the medium term.
-DEFAULT_TIME_RANGE = "medium_term"
 
 
 def page_elements(pages: DataFrame, source: str, elements: Callable[[Column], Column], *context: Column) -> DataFrame:
@@ -361,7 +358,7 @@ def _ranked(pages: DataFrame, source: str, item_type: str) -> DataFrame:
         source,
         lambda page: page["response"]["items"],
         page_offset(page).alias("offset"),
-        F.coalesce(page["request"]["params"]["time_range"], F.lit(DEFAULT_TIME_RANGE)).alias("time_range"),
+        F.coalesce(page["request"]["params"]["time_range"], F.lit(TimeRange.DEFAULT)).alias("time_range"),
     )
     return elements.select(
         *PROVENANCE,

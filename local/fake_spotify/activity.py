@@ -22,12 +22,12 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
+from contracts.raw_zone import TimeRange
 from local.fake_spotify.catalog import Catalog, EntryKind, Playlist, PlaylistEntry
 
 EPOCH = date(2026, 1, 1)
 # The recently-played endpoint never returns more than the latest 50 plays.
 RECENTLY_PLAYED_WINDOW = 50
-TIME_RANGES = ("short_term", "medium_term", "long_term")
 _FIRST_MONDAY = date(2000, 1, 3)
 
 
@@ -96,9 +96,9 @@ def compute_day_state(catalog: Catalog, day: date) -> DayState:
     plays_by_day = {d: plays_on(catalog, d) for d in (day - timedelta(days=n) for n in range(28))}
     playlists, saved = _library_on(catalog, day, as_of)
     top_tracks = {
-        "short_term": _rank(Counter(p.track_id for plays in plays_by_day.values() for p in plays)),
-        "medium_term": _rank(_affinity(catalog, day, weeks=26, lasting_weight=30.0)),
-        "long_term": _rank(_affinity(catalog, day, weeks=52, lasting_weight=60.0)),
+        TimeRange.SHORT: _rank(Counter(p.track_id for plays in plays_by_day.values() for p in plays)),
+        TimeRange.MEDIUM: _rank(_affinity(catalog, day, weeks=26, lasting_weight=30.0)),
+        TimeRange.LONG: _rank(_affinity(catalog, day, weeks=52, lasting_weight=60.0)),
     }
     # Spotify keeps at most 50 top tracks and 50 top artists per user and time range (spotify/web-api #200, #1592).
     track_cap = min(50, max(20, catalog.size // 3))

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from contracts.raw_zone import ApiMode
+from contracts.raw_zone import ApiMode, TimeRange
 from local.fake_spotify import names
 from local.fake_spotify.activity import DayState, Play, PlaylistState, at_moment
 from local.fake_spotify.auth import APP, AccessToken, AuthProblem, TokenService
@@ -29,8 +29,8 @@ from local.fake_spotify.catalog import Catalog, Relation
 from local.fake_spotify.fields import FieldsError, apply_fields, parse_fields
 from local.fake_spotify.objects import JsonObject, Renderer, timestamp
 
-SEARCH_TYPES = ("album", "artist", "playlist", "track", "show", "episode", "audiobook")
-TIME_RANGES = ("short_term", "medium_term", "long_term")
+# Every type Spotify's search accepts; the pipeline reads back fewer (contracts.raw_zone.SEARCH_TYPES).
+SPOTIFY_SEARCH_TYPES = ("album", "artist", "playlist", "track", "show", "episode", "audiobook")
 # Endpoints withdrawn from new apps on 2024-11-27, in both modes here: (path, status).
 _REMOVED_2024 = (
     (re.compile(r"^/v1/audio-features(/[^/]+)?$"), 403),
@@ -279,8 +279,8 @@ class SpotifyApi:
 
     def _top(self, request: _Request) -> ApiResponse:
         self._require_user(request, "user-top-read")
-        time_range = request.query.get("time_range") or "medium_term"
-        if time_range not in TIME_RANGES:
+        time_range = request.query.get("time_range") or TimeRange.DEFAULT
+        if time_range not in TimeRange.ALL:
             raise _refuse(400, "Invalid time range")
         limit, offset = self._page(request.query)
         kind = request.match["kind"]
@@ -456,7 +456,7 @@ class SpotifyApi:
         if not query.get("type"):
             raise _refuse(400, "Missing parameter type")
         types = query["type"].split(",")
-        if any(t not in SEARCH_TYPES for t in types):
+        if any(t not in SPOTIFY_SEARCH_TYPES for t in types):
             raise _refuse(400, "Bad search type field")
         # Development-Mode apps: at most 10 results a page (default 5) since February 2026.
         max_limit, default = (50, 20) if self.extended else (10, 5)

@@ -7,18 +7,11 @@ import pyarrow.parquet as pq
 from model_files import PARQUET_TYPES
 
 from contracts.model import TABLES, TYPES
-from transforms.model_types import SPARK_TYPES, spark_schema
+from transforms.model_types import SPARK_TYPES
 
 
 def test_every_model_type_has_a_spark_type():
     assert set(SPARK_TYPES) == set(TYPES)
-
-
-def test_a_tables_spark_schema_is_its_contract():
-    for table in TABLES:
-        schema = spark_schema(table)
-        assert tuple(schema.fieldNames()) == table.column_names
-        assert [f.nullable for f in schema.fields] == [c.nullable for c in table.columns]
 
 
 def test_the_files_hold_exactly_the_contracts_columns_and_types(backfill):

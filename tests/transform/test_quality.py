@@ -15,7 +15,7 @@ from transform_fixtures import SILENCE
 
 from contracts.model import DIM_ALBUM, DIM_ARTIST, DIM_PLAYLIST, DIM_TRACK, FACT_PLAY, FACT_TOP_ITEM, Table
 from contracts.processed_zone import PAGES_QUARANTINE
-from transforms.model_types import spark_schema
+from transforms.model_types import SPARK_TYPES
 from transforms.quality import Classified, classify, counted_outcomes, outcome_totals, output_rows, quarantine_rows
 
 RUN = {"run_id": "20261124T061500Z-0a1b2c3d", "ingest_date": date(2026, 11, 24), "source_file": "part-00000.jsonl.gz"}
@@ -29,7 +29,7 @@ _CONTROL = [
 
 def candidates(spark: SparkSession, table: Table, rows: list[dict[str, Any]]) -> DataFrame:
     """Candidate rows as `tables` makes them: the table's columns (any may be null) plus the control columns."""
-    fields = [StructField(f.name, f.dataType) for f in spark_schema(table).fields]
+    fields = [StructField(c.name, SPARK_TYPES[c.type]) for c in table.columns]
     schema = StructType([*fields, *_CONTROL])
     defaults = {**RUN, "preference": 0, "fetched_at": datetime(2026, 11, 24, 6, 0, tzinfo=UTC)}
     filled = [{**defaults, "raw_record": json.dumps(row, default=str), **row} for row in rows]

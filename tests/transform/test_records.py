@@ -10,7 +10,7 @@ from pyspark.sql import functions as F
 from pyspark.sql.types import DateType, StringType, StructField, StructType, TimestampType
 from pyspark.testing import assertDataFrameEqual
 
-from contracts.raw_zone import Source
+from contracts.raw_zone import Source, TimeRange
 from transforms import records
 from transforms.pages import ERROR_STATUS
 from transforms.schemas import SIMPLE_ALBUM, envelope
@@ -552,7 +552,7 @@ def test_top_item_records_rank_each_list_from_one_across_pages(spark):
     expected = [
         (*provenance(0, Source.TOP_TRACKS), "short_term", "track", 21, "t1", False),
         (*provenance(0, Source.TOP_TRACKS), "short_term", "track", 22, None, True),
-        (*provenance(1, Source.TOP_ARTISTS), records.DEFAULT_TIME_RANGE, "artist", 1, "ar_bey", False),
+        (*provenance(1, Source.TOP_ARTISTS), TimeRange.DEFAULT, "artist", 1, "ar_bey", False),
     ]
     ddl = f"{_PROVENANCE_DDL}, time_range string, item_type string, rank int, item_id string, is_removed boolean"
     assertDataFrameEqual(ranks, spark.createDataFrame(expected, ddl))
