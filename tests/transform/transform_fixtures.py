@@ -40,6 +40,16 @@ from local.fake_spotify.objects import JsonObject, Renderer
 DEVELOPMENT, EXTENDED = ApiMode.DEVELOPMENT, ApiMode.EXTENDED
 API = "https://api.spotify.com/v1"
 LISTENER = User("listener", "Zoë")
+# What no transform test looks at: the same for every album, track and playlist.
+_ALBUM_REST: dict[str, Any] = {"popularity": 70, "upc": "886443000000", "markets": ("DE", "US")}
+_TRACK_REST: dict[str, Any] = {"disc_number": 1, "explicit": False, "preview_url": None, "markets": ("DE", "US")}
+_PLAYLIST_REST: dict[str, Any] = {
+    "relation": Relation.OWNED,
+    "public": True,
+    "collaborative": False,
+    "followers": 3,
+    "changes_daily": False,
+}
 
 
 @dataclass
@@ -79,17 +89,9 @@ class HandMadeCatalog:
     ) -> Album:
         """An album; the release date's precision follows its form: "2005", "2021-01" or "2011-06-24"."""
         precision = {4: "year", 7: "month", 10: "day"}[len(release_date)]
+        artist_ids = tuple(a.id for a in artists)
         self.albums[album_id] = Album(
-            album_id,
-            name,
-            "album",
-            tuple(a.id for a in artists),
-            release_date,
-            precision,
-            label=label,
-            popularity=70,
-            upc="886443000000",
-            markets=("DE", "US"),
+            album_id, name, "album", artist_ids, release_date, precision, label, **_ALBUM_REST
         )
         return self.albums[album_id]
 
@@ -104,19 +106,17 @@ class HandMadeCatalog:
         track_number: int = 1,
     ) -> Track:
         """A track credited to its album's artists; it joins the album's track list."""
+        isrc = f"US{track_id.upper()[:10]}"
         track = Track(
             track_id,
             name,
             album.id,
             album.artist_ids,
-            disc_number=1,
             track_number=track_number,
             duration_ms=duration_ms,
-            explicit=False,
-            isrc=f"US{track_id.upper()[:10]}",
+            isrc=isrc,
             popularity=popularity,
-            preview_url=None,
-            markets=("DE", "US"),
+            **_TRACK_REST,
         )
         self.tracks[track_id] = track
         listed = self.albums[album.id]
@@ -132,17 +132,8 @@ class HandMadeCatalog:
 
     def playlist(self, playlist_id: str, name: str) -> Playlist:
         """A public playlist the user owns."""
-        self.playlists[playlist_id] = Playlist(
-            playlist_id,
-            name,
-            "Songs for the road (½ mix)",
-            LISTENER.id,
-            Relation.OWNED,
-            public=True,
-            collaborative=False,
-            followers=3,
-            changes_daily=False,
-        )
+        description = "Songs for the road (½ mix)"
+        self.playlists[playlist_id] = Playlist(playlist_id, name, description, LISTENER.id, **_PLAYLIST_REST)
         return self.playlists[playlist_id]
 
 
