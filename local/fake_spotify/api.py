@@ -23,11 +23,11 @@ from urllib.parse import urlencode
 
 from contracts.raw_zone import ApiMode, TimeRange
 from local.fake_spotify import names
-from local.fake_spotify.activity import DayState, Play, PlaylistState, at_moment
+from local.fake_spotify.activity import DayState, PlaylistState, at_moment
 from local.fake_spotify.auth import APP, AccessToken, AuthProblem, TokenService
 from local.fake_spotify.catalog import Catalog, Relation
 from local.fake_spotify.fields import FieldsError, apply_fields, parse_fields
-from local.fake_spotify.objects import JsonObject, Renderer, timestamp
+from local.fake_spotify.objects import JsonObject, Renderer, unix_ms
 
 # Every type Spotify's search accepts; the pipeline reads back fewer (contracts.raw_zone.SEARCH_TYPES).
 SPOTIFY_SEARCH_TYPES = ("album", "artist", "playlist", "track", "show", "episode", "audiobook")
@@ -248,33 +248,16 @@ class SpotifyApi:
         after = self._number(query, "after", -1, 0, 2**53)
         before = self._number(query, "before", -1, 0, 2**53)
         window = request.state.recent_plays  # newest first
-
-        def ms(play: Play) -> int:
-            return int(play.played_at.timestamp() * 1000)
-
         api = self.render.api_base + "/me/player/recently-played"
         if after >= 0:
-            newer = [p for p in window if ms(p) > after]
+            newer = [p for p in window if unix_ms(p.played_at) > after]
             page = newer[-limit:]  # the plays just after the cursor, newest first like every page
-            next_url = f"{api}?after={ms(page[0])}&limit={limit}" if len(newer) > limit else None
+            next_url = f"{api}?after={unix_ms(page[0].played_at)}&limit={limit}" if len(newer) > limit else None
         else:
-            older = [p for p in window if before < 0 or ms(p) < before]
+            older = [p for p in window if before < 0 or unix_ms(p.played_at) < before]
             page = older[:limit]
-            next_url = f"{api}?before={ms(page[-1])}&limit={limit}" if len(older) > limit else None
-        body = {
-            "items": [
-                {
-                    "track": self.render.track(self.catalog.tracks[play.track_id]),
-                    "played_at": timestamp(play.played_at, milliseconds=True),
-                    "context": self.render.context(play.context),
-                }
-                for play in page
-            ],
-            "next": next_url,
-            "cursors": {"after": str(ms(page[0])), "before": str(ms(page[-1]))} if page else None,
-            "limit": limit,
-            "href": f"{api}?{urlencode(query)}" if query else api,
-        }
+            next_url = f"{api}?before={unix_ms(page[-1].played_at)}&limit={limit}" if len(older) > limit else None
+        body = self.render.play_history(page, limit, next_url, f"{api}?{urlencode(query)}" if query else api)
         return ApiResponse(200, body)
 
     def _top(self, request: _Request) -> ApiResponse:
@@ -298,7 +281,7 @@ class SpotifyApi:
         limit, offset = self._page(request.query)
         saved = request.state.saved_tracks
         items = [
-            {"added_at": timestamp(added_at), "track": self.render.track(self.catalog.tracks[track_id])}
+            self.render.saved_track(self.catalog.tracks[track_id], added_at)
             for track_id, added_at in saved[offset : offset + limit]
         ]
         return ApiResponse(200, self.render.paging("/me/tracks", items, offset, limit, len(saved)))
@@ -331,22 +314,19 @@ class SpotifyApi:
     ) -> JsonObject:
         limit, offset = page
         with_episodes = self._with_episodes(request.query)
-        entries = state.entries[offset : offset + limit]
-        items = [self.render.playlist_entry(e, item_keys, with_episodes) for e in entries]
-        path = f"/playlists/{state.playlist.id}/{key}"
-        return self.render.paging(path, items, offset, limit, len(state.entries), params)
+        return self.render.playlist_entries_page(
+            state, key, item_keys, with_episodes, offset=offset, limit=limit, params=params
+        )
 
     def _playlist(self, request: _Request) -> ApiResponse:
         state = self._playlist_state(request)
-        playlist = state.playlist
-        body = self.render.playlist_base(playlist.id, state.snapshot_id)
-        body["followers"] = {"href": None, "total": playlist.followers}
+        first_page: dict[str, JsonObject] = {}
         if self.extended:
-            body["tracks"] = self._entries_page(request, state, "tracks", (100, 0), ("track",), {})
-        elif self._can_read_items(request, playlist.id):
+            first_page["tracks"] = self._entries_page(request, state, "tracks", (100, 0), ("track",), {})
+        elif self._can_read_items(request, state.playlist.id):
             # 50, the most `/items` serves a page, so that the embedded page's `next` can be followed.
-            body["items"] = self._entries_page(request, state, "items", (50, 0), ("item",), {})
-        return ApiResponse(200, self._fields(request.query, dict(sorted(body.items()))))
+            first_page["items"] = self._entries_page(request, state, "items", (50, 0), ("item",), {})
+        return ApiResponse(200, self._fields(request.query, self.render.playlist(state, first_page)))
 
     def _playlist_items(self, request: _Request) -> ApiResponse:
         state = self._playlist_state(request)

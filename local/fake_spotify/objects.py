@@ -5,19 +5,33 @@ removed: track `popularity`, `available_markets`, `linked_from`; album `populari
 `album_group`; artist `popularity`, `followers`; current user `country`, `email`, `product`, `followers`; show
 `available_markets`, `publisher`. `external_ids` stays (restored in March 2026). Extended mode has every field.
 Links (`href`, `next`, `previous`) point at the server that renders them.
+
+This module is the one home of those shapes: the fake server serves them, and the transform tests render their
+hand-made catalogs with the same `Renderer`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote_plus, urlencode
 
 from contracts.raw_zone import ApiMode
 from local.fake_spotify import names
-from local.fake_spotify.activity import Context, PlaylistState
-from local.fake_spotify.catalog import Album, Artist, Catalog, EntryKind, Episode, LocalFile, PlaylistEntry, Show, Track
+from local.fake_spotify.activity import Context, Play, PlaylistState
+from local.fake_spotify.catalog import (
+    Album,
+    Artist,
+    EntryKind,
+    Episode,
+    LocalFile,
+    Playlist,
+    PlaylistEntry,
+    Show,
+    Track,
+    User,
+)
 
 OPEN_SPOTIFY = "https://open.spotify.com"
 
@@ -33,10 +47,38 @@ def timestamp(moment: datetime | None, milliseconds: bool = False) -> str | None
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def unix_ms(moment: datetime) -> int:
+    """A moment as the play history's cursors count it: milliseconds since the Unix epoch."""
+    return int(moment.timestamp() * 1000)
+
+
+class CatalogEntities(Protocol):
+    """What the renderer reads of a catalog: the fake's synthetic `Catalog`, or a small hand-made one in a test."""
+
+    @property
+    def user(self) -> User: ...  # the current user
+    @property
+    def users(self) -> Mapping[str, User]: ...
+    @property
+    def artists(self) -> Mapping[str, Artist]: ...
+    @property
+    def albums(self) -> Mapping[str, Album]: ...
+    @property
+    def tracks(self) -> Mapping[str, Track]: ...
+    @property
+    def shows(self) -> Mapping[str, Show]: ...
+    @property
+    def episodes(self) -> Mapping[str, Episode]: ...
+    @property
+    def playlists(self) -> Mapping[str, Playlist]: ...
+
+    def track_artist_ids(self, track: Track, day: date | None) -> tuple[str, ...]: ...
+
+
 class Renderer:
     """Renders catalog entities as one API mode shows them, with links to `api_base`."""
 
-    def __init__(self, catalog: Catalog, mode: str, api_base: str) -> None:
+    def __init__(self, catalog: CatalogEntities, mode: str, api_base: str) -> None:
         if mode not in ApiMode.ALL:
             raise ValueError(f"API mode {mode!r} is unknown; use one of: {', '.join(ApiMode.ALL)}")
         self.catalog = catalog
@@ -397,7 +439,58 @@ class Renderer:
             body[key] = content
         return body
 
+    def playlist_entries_page(
+        self,
+        state: PlaylistState,
+        key: str,
+        item_keys: Sequence[str],
+        with_episodes: bool,
+        *,
+        offset: int,
+        limit: int,
+        params: dict[str, str] | None = None,
+    ) -> JsonObject:
+        """A page of a playlist's entries at `/playlists/{id}/{key}` (`items` or `tracks`)."""
+        entries = state.entries[offset : offset + limit]
+        items = [self.playlist_entry(e, item_keys, with_episodes) for e in entries]
+        path = f"/playlists/{state.playlist.id}/{key}"
+        return self.paging(path, items, offset, limit, len(state.entries), params)
+
+    def playlist(self, state: PlaylistState, first_page: dict[str, JsonObject]) -> JsonObject:
+        """A full playlist; `first_page` is its embedded first page of entries under `items` or `tracks`, or
+        nothing when the caller may not read them."""
+        body = self.playlist_base(state.playlist.id, state.snapshot_id)
+        body["followers"] = {"href": None, "total": state.playlist.followers}
+        body.update(first_page)
+        return dict(sorted(body.items()))
+
+    # -- the user's library ----------------------------------------------------------------------------------
+    def saved_track(self, track: Track | None, added_at: datetime) -> JsonObject:
+        """A saved track; None for a track Spotify no longer has, which the API answers as a null `track`."""
+        return {"added_at": timestamp(added_at), "track": self.track(track) if track else None}
+
     # -- play history ----------------------------------------------------------------------------------------
+    def play(self, play: Play) -> JsonObject:
+        return {
+            "track": self.track(self.catalog.tracks[play.track_id]),
+            "played_at": timestamp(play.played_at, milliseconds=True),
+            "context": self.context(play.context),
+        }
+
+    def play_history(self, plays: Sequence[Play], limit: int, next_url: str | None, href: str) -> JsonObject:
+        """A page of the play history, newest play first: cursor paging with string cursors (null on an empty
+        page) and no `total`."""
+        cursors = None
+        if plays:
+            cursors = {"after": str(unix_ms(plays[0].played_at)), "before": str(unix_ms(plays[-1].played_at))}
+        return {
+            "items": [self.play(p) for p in plays],
+            "next": next_url,
+            "cursors": cursors,
+            "limit": limit,
+            "href": href,
+        }
+
     def context(self, context: Context | None) -> JsonObject | None:
         if context is None:
             return None

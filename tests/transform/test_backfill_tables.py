@@ -1,6 +1,6 @@
 """Each model table, built by the job from the two-run backfill: a development-mode day (2026 API shape: `item`
-entries, no popularity/followers/genres/label) and an extended-mode day (`track` entries, batch bodies, every
-field). The runs' pages are in transform_fixtures.py."""
+entries, no popularity/followers/label) and an extended-mode day (`track` entries, batch bodies, every field).
+The runs' pages are in transform_fixtures.py, rendered by the fake Spotify's renderer."""
 
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ from transform_fixtures import (
 )
 
 from contracts.model import TABLES
+
+# The widest (640-pixel) images the renderer gives the album "4" and Beyoncé.
+FOUR_COVER = "https://i.scdn.co/image/ab67616d0640a998584f075b63c42f0872c4"
+BEYONCE_IMAGE = "https://i.scdn.co/image/ab676161064002fc9052e2b517edae34591f"
 
 
 def _by_key(rows: list[dict], *key: str) -> dict:
@@ -77,8 +81,8 @@ def test_dim_album_prefers_the_full_album_and_keeps_the_release_date_as_given(ba
     # the label comes only with the full album of the extended mode
     assert development[ALBUM_FOUR]["label"] is None
     assert extended[ALBUM_FOUR]["label"] == "Parkwood"
-    # the widest of the cover images, whatever the order the API lists them in
-    assert development[ALBUM_FOUR]["image_url"] == "https://i.scdn.co/image/640"
+    # the widest of the cover images
+    assert development[ALBUM_FOUR]["image_url"] == FOUR_COVER
     assert development[ALBUM_TAKK]["album_name"] == "Takk…"
 
 
@@ -88,8 +92,9 @@ def test_dim_artist_has_full_details_when_the_api_gives_them(backfill):
 
     assert set(development) == {BEYONCE, SIGUR_ROS, YOASOBI, KINO}
     details = ("genres", "followers", "popularity", "image_url")
-    assert [development[BEYONCE][d] for d in details] == [None, None, None, "https://i.scdn.co/image/640"]
-    assert [extended[BEYONCE][d] for d in details] == [["pop", "r&b"], 30_000_000, 88, "https://i.scdn.co/image/640"]
+    # genres are deprecated but still sent in development mode; followers and popularity are not
+    assert [development[BEYONCE][d] for d in details] == [["pop", "r&b"], None, None, BEYONCE_IMAGE]
+    assert [extended[BEYONCE][d] for d in details] == [["pop", "r&b"], 30_000_000, 88, BEYONCE_IMAGE]
     # an artist only ever seen credited on a track: name only
     assert [development[KINO][d] for d in ("artist_name", *details)] == ["Кино", None, None, None, None]
     assert development[SIGUR_ROS]["artist_name"] == "Sigur Rós"

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from transform_fixtures import API, RawRun, artist, paging
+from transform_fixtures import RawRun, top_artists_page
 
 from contracts.manifest import CaptureRef, Manifest, ManifestFile
 from transforms.inputs import JobInputError, RunInput, read_verified_pages
@@ -34,8 +34,8 @@ def test_a_manifest_that_is_not_at_its_run_key_is_refused():
 
 
 def _written(raw_run: RawRun) -> RunInput:
-    raw_run.page("top_artists", paging([artist("a1", "Björk", full=True)], f"{API}/me/top/artists"))
-    raw_run.page("top_artists", paging([artist("a2", "Mø", full=True)], f"{API}/me/top/artists", offset=1))
+    raw_run.page("top_artists", top_artists_page("Björk"))
+    raw_run.page("top_artists", top_artists_page("Mø", offset=1))
     manifest_path = raw_run.write()
     return RunInput.locate(str(manifest_path), Manifest.from_json(manifest_path.read_text(encoding="utf-8")))
 

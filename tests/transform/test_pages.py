@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 
 from pyspark.sql import functions as F
-from transform_fixtures import API, album, artist, paging, play, track
+from transform_fixtures import HISTORY, HandMadeCatalog, moment, page, top_artists_page
 
 from contracts.manifest import Manifest
 from contracts.raw_zone import Source
+from local.fake_spotify.activity import Play
 from transforms.inputs import RunInput, read_verified_pages
 from transforms.pages import RECORD_LISTS, read_pages, valid_pages
 
@@ -17,7 +18,7 @@ from transforms.pages import RECORD_LISTS, read_pages, valid_pages
 def test_each_line_is_one_page_and_a_bad_page_names_its_rule(spark, raw_run):
     # Given a top-artists file holding a good page, a line that is not JSON, a page filed under the wrong
     # source, an error answer and a body that was not JSON
-    good = paging([artist("a1", "Björk", full=True)], f"{API}/me/top/artists")
+    good = top_artists_page("Björk")
     raw_run.page("top_artists", good, params={"time_range": "short_term"}, fetched_at="2026-11-24T06:15:03.123Z")
     raw_run.line("top_artists", "<html>Bad gateway</html>")
     raw_run.line("top_artists", json.dumps({**json.loads(raw_run.lines["top_artists"][0]), "source": "top_tracks"}))
@@ -77,14 +78,18 @@ def test_a_page_whose_list_of_records_does_not_fit_its_schema_is_quarantined_not
 def test_a_page_with_a_value_of_the_wrong_type_is_quarantined_with_a_rule_naming_the_field(spark, raw_run):
     # Given plays whose track's duration is a string, an album whose track count overflows an int, top artists
     # whose `followers` is a number instead of an object, a page whose status is text, and a good page
-    the_album = album("al1", "Homogenic", [artist("ar1", "Björk")])
-    good = track("t1", "Jóga", [artist("ar1", "Björk")], the_album)
-    wrong_duration = {**good, "duration_ms": "305000"}
-    raw_run.page("recently_played", {"items": [play(good, "2026-11-24T05:00:00Z")], "next": None})
-    raw_run.page("recently_played", {"items": [play(good, "2026-11-24T05:10:00Z"), play(wrong_duration, "x")]})
-    raw_run.page("albums", {**the_album, "total_tracks": 2**40})
-    raw_run.page("top_artists", paging([{**artist("ar1", "Björk", full=True), "followers": 7}], f"{API}/me/top"))
-    raw_run.page("top_tracks", paging([good], f"{API}/me/top/tracks"))
+    catalog = HandMadeCatalog()
+    bjork = catalog.artist("ar1", "Björk")
+    joga = catalog.track("t1", "Jóga", catalog.album("al1", "Homogenic", [bjork]))
+    spotify = catalog.renderer()
+    first, then, before = (Play("t1", moment(f"2026-11-24T05:{minute}:00Z"), None) for minute in ("30", "20", "10"))
+    raw_run.page("recently_played", spotify.play_history([first], 50, None, HISTORY))
+    history = spotify.play_history([then, before], 50, None, HISTORY)
+    history["items"][1]["track"]["duration_ms"] = "305000"
+    raw_run.page("recently_played", history)
+    raw_run.page("albums", {**spotify.simplified_album(catalog.albums["al1"]), "total_tracks": 2**40})
+    raw_run.page("top_artists", page(spotify, "/me/top/artists", [{**spotify.artist(bjork), "followers": 7}]))
+    raw_run.page("top_tracks", page(spotify, "/me/top/tracks", [spotify.track(joga)]))
     raw_run.lines["top_tracks"][0] = raw_run.lines["top_tracks"][0].replace('"status":200', '"status":"200"')
     manifest = raw_run.write()
     run = RunInput.locate(str(manifest), Manifest.from_json(manifest.read_text(encoding="utf-8")))

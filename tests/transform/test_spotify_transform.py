@@ -9,7 +9,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-from transform_fixtures import API, Processed, RawRun, artist, development_run, extended_run, paging
+from transform_fixtures import Processed, RawRun, development_run, extended_run, top_artists_page
 
 from contracts.model import TABLES
 from transforms.inputs import JobInputError
@@ -69,7 +69,7 @@ def test_a_missing_manifest_stops_the_job_with_one_line(capsys, tmp_path: Path):
 
 
 def test_an_invalid_manifest_stops_the_job_with_one_line(capsys, raw_run):
-    raw_run.page("top_artists", paging([artist("a1", "Björk")], f"{API}/me/top/artists"))
+    raw_run.page("top_artists", top_artists_page("Björk"))
     manifest = raw_run.write()
     manifest.write_text('{"manifest_version": 1, "run_id": "x"', encoding="utf-8")
 
@@ -79,7 +79,7 @@ def test_an_invalid_manifest_stops_the_job_with_one_line(capsys, raw_run):
 
 
 def test_a_raw_file_that_disagrees_with_its_manifest_stops_the_job_before_any_output(capsys, spark, raw_run, tmp_path):
-    raw_run.page("top_artists", paging([artist("a1", "Björk")], f"{API}/me/top/artists"))
+    raw_run.page("top_artists", top_artists_page("Björk"))
     manifest = raw_run.write()
     page_file = raw_run.root / raw_run.location.page_file_key("top_artists", 0)
     page_file.write_bytes(page_file.read_bytes() + b"\n")

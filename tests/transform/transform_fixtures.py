@@ -1,18 +1,16 @@
-"""Raw-zone builders for the transform tests: Spotify objects in their real shapes, page envelopes, page files and
-manifests written to a directory that mirrors the raw bucket (contracts/raw_zone.py, manifest.py), and a reader of
-what the job leaves in a processed directory.
-
-Objects follow the Web API as it is in late 2026 (the February 2026 changelog): `development` mode omits `popularity`,
-`followers`, `genres` and `label`, and playlist entries carry `item`; `extended` mode has every field and the
-older `track` key.
+"""Raw-zone builders for the transform tests: a small hand-made Spotify catalog rendered by the fake Spotify's
+`Renderer` (local/fake_spotify/objects.py, the one home of the Web API's shapes per API mode), page envelopes, page
+files and manifests written to a directory that mirrors the raw bucket (contracts/raw_zone.py, manifest.py), and a
+reader of what the job leaves in a processed directory.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,217 +21,146 @@ from contracts.processed_zone import model_partition_prefix, quarantine_partitio
 from contracts.raw_zone import ApiMode, RunLocation
 from extract.raw_writer import described_part, envelope_line
 from extract.requester import RawPage
+from local.fake_spotify.activity import Context, Play, PlaylistState
+from local.fake_spotify.catalog import (
+    Album,
+    Artist,
+    EntryKind,
+    Episode,
+    LocalFile,
+    Playlist,
+    PlaylistEntry,
+    Relation,
+    Show,
+    Track,
+    User,
+)
+from local.fake_spotify.objects import JsonObject, Renderer
 
 DEVELOPMENT, EXTENDED = ApiMode.DEVELOPMENT, ApiMode.EXTENDED
 API = "https://api.spotify.com/v1"
+LISTENER = User("listener", "Zoë")
+# What no transform test looks at: the same for every album, track and playlist.
+_ALBUM_REST: dict[str, Any] = {"popularity": 70, "upc": "886443000000", "markets": ("DE", "US")}
+_TRACK_REST: dict[str, Any] = {"disc_number": 1, "explicit": False, "preview_url": None, "markets": ("DE", "US")}
+_PLAYLIST_REST: dict[str, Any] = {
+    "relation": Relation.OWNED,
+    "public": True,
+    "collaborative": False,
+    "followers": 3,
+    "changes_daily": False,
+}
 
 
-def _image(size: int) -> dict[str, Any]:
-    return {"url": f"https://i.scdn.co/image/{size}", "height": size, "width": size}
+@dataclass
+class HandMadeCatalog:
+    """The few entities a test names, as the fake Spotify's own dataclasses, for its `Renderer` to render in either
+    API mode. The builders fill what a test does not care about; credits never change from day to day here."""
+
+    user: User = LISTENER
+    users: dict[str, User] = field(default_factory=lambda: {LISTENER.id: LISTENER})
+    artists: dict[str, Artist] = field(default_factory=dict)
+    albums: dict[str, Album] = field(default_factory=dict)
+    tracks: dict[str, Track] = field(default_factory=dict)
+    shows: dict[str, Show] = field(default_factory=dict)
+    episodes: dict[str, Episode] = field(default_factory=dict)
+    playlists: dict[str, Playlist] = field(default_factory=dict)
+
+    def track_artist_ids(self, track: Track, day: date | None) -> tuple[str, ...]:
+        return track.artist_ids
+
+    def renderer(self, mode: str = DEVELOPMENT) -> Renderer:
+        return Renderer(self, mode, API)
+
+    def artist(
+        self, artist_id: str, name: str, *, genres: Sequence[str] = ("pop",), popularity: int = 50, followers: int = 900
+    ) -> Artist:
+        self.artists[artist_id] = Artist(artist_id, name, tuple(genres), popularity, followers)
+        return self.artists[artist_id]
+
+    def album(
+        self,
+        album_id: str,
+        name: str,
+        artists: Sequence[Artist],
+        *,
+        release_date: str = "2011-06-24",
+        label: str = "Columbia",
+    ) -> Album:
+        """An album; the release date's precision follows its form: "2005", "2021-01" or "2011-06-24"."""
+        precision = {4: "year", 7: "month", 10: "day"}[len(release_date)]
+        artist_ids = tuple(a.id for a in artists)
+        self.albums[album_id] = Album(
+            album_id, name, "album", artist_ids, release_date, precision, label, **_ALBUM_REST
+        )
+        return self.albums[album_id]
+
+    def track(
+        self,
+        track_id: str,
+        name: str,
+        album: Album,
+        *,
+        duration_ms: int = 215_000,
+        popularity: int = 80,
+        track_number: int = 1,
+    ) -> Track:
+        """A track credited to its album's artists; it joins the album's track list."""
+        isrc = f"US{track_id.upper()[:10]}"
+        track = Track(
+            track_id,
+            name,
+            album.id,
+            album.artist_ids,
+            track_number=track_number,
+            duration_ms=duration_ms,
+            isrc=isrc,
+            popularity=popularity,
+            **_TRACK_REST,
+        )
+        self.tracks[track_id] = track
+        listed = self.albums[album.id]
+        self.albums[album.id] = replace(listed, track_ids=(*listed.track_ids, track_id))
+        return track
+
+    def episode(self, episode_id: str, name: str, show_id: str, show_name: str) -> Episode:
+        """An episode of a podcast show."""
+        show = self.shows.get(show_id, Show(show_id, show_name, f"{show_name} Media"))
+        self.shows[show_id] = replace(show, episode_ids=(*show.episode_ids, episode_id))
+        self.episodes[episode_id] = Episode(episode_id, name, show_id, "2026-11-01", 1_686_230)
+        return self.episodes[episode_id]
+
+    def playlist(self, playlist_id: str, name: str) -> Playlist:
+        """A public playlist the user owns."""
+        description = "Songs for the road (½ mix)"
+        self.playlists[playlist_id] = Playlist(playlist_id, name, description, LISTENER.id, **_PLAYLIST_REST)
+        return self.playlists[playlist_id]
 
 
-def artist(artist_id: str, name: str, *, full: bool = False, mode: str = DEVELOPMENT, **extended: Any) -> dict:
-    """A simplified artist, or a full one (`full`); extended mode adds genres, followers and popularity."""
-    obj = {
-        "external_urls": {"spotify": f"https://open.spotify.com/artist/{artist_id}"},
-        "href": f"{API}/artists/{artist_id}",
-        "id": artist_id,
-        "name": name,
-        "type": "artist",
-        "uri": f"spotify:artist:{artist_id}",
-    }
-    if full:
-        obj["images"] = [_image(640), _image(160)]
-        if mode == EXTENDED:
-            obj["genres"] = extended.get("genres", ["pop"])
-            obj["followers"] = {"href": None, "total": extended.get("followers", 1000)}
-            obj["popularity"] = extended.get("popularity", 50)
-    return obj
-
-
-def album(
-    album_id: str,
-    name: str,
-    artists: list[dict],
+def page(
+    render: Renderer,
+    path: str,
+    items: list[Any],
     *,
-    release_date: str = "2011-06-24",
-    precision: str = "day",
-    full: bool = False,
-    mode: str = DEVELOPMENT,
-    tracks: list[dict] | None = None,
-    label: str = "Columbia",
-) -> dict:
-    """A simplified album, or a full one with its first page of simplified tracks."""
-    obj = {
-        "album_type": "album",
-        "total_tracks": 12,
-        "external_urls": {"spotify": f"https://open.spotify.com/album/{album_id}"},
-        "href": f"{API}/albums/{album_id}",
-        "id": album_id,
-        "images": [_image(300), _image(640), _image(64)],
-        "name": name,
-        "release_date": release_date,
-        "release_date_precision": precision,
-        "type": "album",
-        "uri": f"spotify:album:{album_id}",
-        "artists": artists,
-    }
-    if full:
-        obj["tracks"] = paging(tracks or [], f"{API}/albums/{album_id}/tracks")
-        obj["copyrights"] = [{"text": "(P) 2011", "type": "P"}]
-        obj["external_ids"] = {"upc": "886443"}
-        if mode == EXTENDED:
-            obj["label"] = label
-            obj["popularity"] = 70
-            obj["genres"] = []
-    return obj
+    offset: int = 0,
+    limit: int = 50,
+    total: int | None = None,
+    params: dict[str, str] | None = None,
+) -> JsonObject:
+    """A paging object holding `items` from `offset`; by default the list ends with them."""
+    return render.paging(path, items, offset, limit, offset + len(items) if total is None else total, params)
 
 
-def track(
-    track_id: str,
-    name: str,
-    artists: list[dict],
-    album_obj: dict | None,
-    *,
-    mode: str = DEVELOPMENT,
-    duration_ms: int = 215000,
-    popularity: int = 80,
-    track_number: int = 1,
-) -> dict:
-    """A full track (with `album_obj`) or a simplified one as in an album's track list (`album_obj` None)."""
-    obj = {
-        "artists": artists,
-        "disc_number": 1,
-        "duration_ms": duration_ms,
-        "explicit": False,
-        "external_urls": {"spotify": f"https://open.spotify.com/track/{track_id}"},
-        "href": f"{API}/tracks/{track_id}",
-        "id": track_id,
-        "is_playable": True,
-        "name": name,
-        "preview_url": None,
-        "track_number": track_number,
-        "type": "track",
-        "uri": f"spotify:track:{track_id}",
-        "is_local": False,
-    }
-    if album_obj is not None:
-        obj["album"] = album_obj
-        obj["external_ids"] = {"isrc": f"US{track_id.upper()[:10]}"}
-        if mode == EXTENDED:
-            obj["popularity"] = popularity
-            obj["available_markets"] = ["DE", "US"]
-    return obj
+def top_artists_page(*names: str, offset: int = 0) -> JsonObject:
+    """A development-mode page of the user's top artists with these names; their ids are a1, a2 ... by rank."""
+    catalog = HandMadeCatalog()
+    artists = [catalog.artist(f"a{rank}", name) for rank, name in enumerate(names, offset + 1)]
+    render = catalog.renderer()
+    return page(render, "/me/top/artists", [render.artist(a) for a in artists], offset=offset)
 
 
-def local_track(title: str, artist_name: str, album_name: str) -> dict:
-    """A local file in a playlist: no ids, `is_local` true."""
-    return {
-        "artists": [
-            {"external_urls": {}, "href": None, "id": None, "name": artist_name, "type": "artist", "uri": None}
-        ],
-        "album": {
-            "album_type": None,
-            "artists": [],
-            "external_urls": {},
-            "href": None,
-            "id": None,
-            "images": [],
-            "name": album_name,
-            "release_date": None,
-            "release_date_precision": None,
-            "type": "album",
-            "uri": None,
-        },
-        "disc_number": 0,
-        "duration_ms": 227000,
-        "explicit": False,
-        "external_ids": {},
-        "external_urls": {},
-        "href": None,
-        "id": None,
-        "is_local": True,
-        "name": title,
-        "preview_url": None,
-        "track_number": 0,
-        "type": "track",
-        "uri": f"spotify:local:{artist_name}:{album_name}:{title}:227",
-    }
-
-
-def episode(episode_id: str, name: str) -> dict:
-    return {
-        "audio_preview_url": None,
-        "description": "An episode.",
-        "duration_ms": 1686230,
-        "explicit": False,
-        "external_urls": {"spotify": f"https://open.spotify.com/episode/{episode_id}"},
-        "href": f"{API}/episodes/{episode_id}",
-        "id": episode_id,
-        "images": [_image(640)],
-        "is_externally_hosted": False,
-        "languages": ["en"],
-        "name": name,
-        "release_date": "2026-11-01",
-        "release_date_precision": "day",
-        "type": "episode",
-        "uri": f"spotify:episode:{episode_id}",
-        "show": {"id": "show1", "name": "A show", "type": "show"},
-    }
-
-
-def entry(item: dict | None, *, mode: str = DEVELOPMENT, added_at: str | None = "2026-10-01T12:00:00Z") -> dict:
-    """A playlist entry: `item` in development mode (2026), `track` in extended mode; null `item` = removed."""
-    obj = {
-        "added_at": added_at,
-        "added_by": None if added_at is None else {"id": "listener", "type": "user"},
-        "is_local": bool(item and item.get("is_local")),
-        "primary_color": None,
-    }
-    obj["item" if mode == DEVELOPMENT else "track"] = item
-    return obj
-
-
-def paging(items: list, href: str, *, offset: int = 0, limit: int = 50, total: int | None = None) -> dict:
-    return {
-        "href": f"{href}?offset={offset}&limit={limit}",
-        "items": items,
-        "limit": limit,
-        "next": None,
-        "offset": offset,
-        "previous": None,
-        "total": len(items) + offset if total is None else total,
-    }
-
-
-def playlist(
-    playlist_id: str, name: str, *, entries: list[dict] | None = None, mode: str = DEVELOPMENT, total: int = 6
-) -> dict:
-    """A full playlist (with its first page of entries) or, without `entries`, a simplified one."""
-    items_key = "items" if mode == DEVELOPMENT else "tracks"
-    obj = {
-        "collaborative": False,
-        "description": "Songs for the road (½ mix)",
-        "external_urls": {"spotify": f"https://open.spotify.com/playlist/{playlist_id}"},
-        "href": f"{API}/playlists/{playlist_id}",
-        "id": playlist_id,
-        "images": [],
-        "name": name,
-        "owner": {"id": "listener", "display_name": "Zoë", "type": "user"},
-        "public": True,
-        "snapshot_id": f"snap-{playlist_id}",
-        "type": "playlist",
-        "uri": f"spotify:playlist:{playlist_id}",
-    }
-    if entries is None:
-        obj[items_key] = {"href": f"{API}/playlists/{playlist_id}/{items_key}", "total": total}
-    else:
-        obj[items_key] = paging(entries, f"{API}/playlists/{playlist_id}/{items_key}", limit=2, total=total)
-    return obj
-
-
-def play(track_obj: dict | None, played_at: str, context: dict | None = None) -> dict:
-    return {"track": track_obj, "played_at": played_at, "context": context}
+def moment(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 @dataclass
@@ -346,174 +273,143 @@ NEWS_EPISODE = "ep_dailynews"
 
 DEV_RUN_ID = "20261124T061500Z-0a1b2c3d"
 EXT_RUN_ID = "20261125T061500Z-4e5f6a7b"
+HISTORY = f"{API}/me/player/recently-played"
 
 
-def _catalog(mode: str) -> dict[str, dict]:
-    artists = {
-        BEYONCE: artist(BEYONCE, "Beyoncé"),
-        SIGUR_ROS: artist(SIGUR_ROS, "Sigur Rós"),
-        YOASOBI: artist(YOASOBI, "YOASOBI"),
-        KINO: artist(KINO, "Кино"),
-    }
-    albums = {
-        ALBUM_FOUR: album(ALBUM_FOUR, "4", [artists[BEYONCE]]),
-        ALBUM_TAKK: album(ALBUM_TAKK, "Takk…", [artists[SIGUR_ROS]], release_date="2005", precision="year"),
-        ALBUM_YORU: album(
-            ALBUM_YORU, "THE BOOK", [artists[YOASOBI], artists[KINO]], release_date="2021-01", precision="month"
-        ),
-        ALBUM_ZERO: album(ALBUM_ZERO, "Lost Tapes", [artists[KINO]], release_date="0000", precision="year"),
-    }
-    return {
-        LOVE_ON_TOP: track(LOVE_ON_TOP, "Love On Top", [artists[BEYONCE]], albums[ALBUM_FOUR], mode=mode),
-        HOPPIPOLLA: track(HOPPIPOLLA, "Hoppípolla", [artists[SIGUR_ROS]], albums[ALBUM_TAKK], mode=mode),
-        YORU: track(YORU, "夜に駆ける", [artists[YOASOBI], artists[KINO]], albums[ALBUM_YORU], mode=mode),
-        SILENCE: track(SILENCE, "Тишина", [artists[KINO]], albums[ALBUM_ZERO], mode=mode, duration_ms=0),
-        **artists,
-        **albums,
-    }
+def _catalog() -> HandMadeCatalog:
+    """What both days read; each API mode renders it as it does (development mode without popularity, followers
+    and label)."""
+    c = HandMadeCatalog()
+    beyonce = c.artist(BEYONCE, "Beyoncé", genres=("pop", "r&b"), popularity=88, followers=30_000_000)
+    sigur_ros, yoasobi, kino = c.artist(SIGUR_ROS, "Sigur Rós"), c.artist(YOASOBI, "YOASOBI"), c.artist(KINO, "Кино")
+    four = c.album(ALBUM_FOUR, "4", [beyonce], label="Parkwood")
+    c.track(LOVE_ON_TOP, "Love On Top", four, popularity=81)
+    c.track(COUNTDOWN, "Countdown", four, track_number=51)
+    c.track(HOPPIPOLLA, "Hoppípolla", c.album(ALBUM_TAKK, "Takk…", [sigur_ros], release_date="2005"))
+    c.track(YORU, "夜に駆ける", c.album(ALBUM_YORU, "THE BOOK", [yoasobi, kino], release_date="2021-01"))
+    c.track(SILENCE, "Тишина", c.album(ALBUM_ZERO, "Lost Tapes", [kino], release_date="0000"), duration_ms=0)
+    c.episode(NEWS_EPISODE, "Daily news", "show_news", "A show")
+    c.playlist(ROAD_TRIP, "Road trip ☀")
+    c.playlist(OLD_FAVOURITES, "Old favourites")
+    return c
+
+
+def _added(kind: str, ref: str | LocalFile) -> PlaylistEntry:
+    return PlaylistEntry(kind, ref, moment("2026-10-01T12:00:00Z"), LISTENER.id)
+
+
+def _album(render: Renderer, album: Album, *first_page: Track) -> JsonObject:
+    """A full album with these tracks as its embedded first page."""
+    tracks = [render.simplified_track(t) for t in first_page]
+    return render.album(album, page(render, f"/albums/{album.id}/tracks", tracks))
 
 
 def development_run(root: Path) -> RawRun:
     """A day read in development mode: both kinds of quirks the model must handle, and bad data to quarantine."""
-    c = _catalog(DEVELOPMENT)
+    c = _catalog()
+    spotify, tracks = c.renderer(DEVELOPMENT), c.tracks
     run = RawRun(root, "2026-11-24", DEV_RUN_ID, DEVELOPMENT)
-    history = f"{API}/me/player/recently-played"
-    on_road_trip = {"type": "playlist", "uri": f"spotify:playlist:{ROAD_TRIP}"}
-    run.page(
-        "recently_played",
-        paging(
-            [
-                play(c[LOVE_ON_TOP], "2026-11-24T05:00:00.123Z", on_road_trip),
-                play(c[HOPPIPOLLA], "2026-11-24T04:00:00Z"),
-                play(c[YORU], "2026-11-24T03:00:00Z", {"type": "album", "uri": f"spotify:album:{ALBUM_YORU}"}),
-            ],
-            history,
-        ),
-    )
+    on_road_trip = Play(LOVE_ON_TOP, moment("2026-11-24T05:00:00.123Z"), Context("playlist", ROAD_TRIP))
+    earlier = [
+        Play(HOPPIPOLLA, moment("2026-11-24T04:00:00Z"), None),
+        Play(YORU, moment("2026-11-24T03:00:00Z"), Context("album", ALBUM_YORU)),
+    ]
+    run.page("recently_played", spotify.play_history([on_road_trip, *earlier], 50, None, HISTORY))
     # The next page repeats a play (the cursor overlapped) and holds a play of a track that fails its rules.
-    run.page(
-        "recently_played",
-        paging(
-            [play(c[LOVE_ON_TOP], "2026-11-24T05:00:00.123Z", on_road_trip), play(c[SILENCE], "2026-11-24T02:00:00Z")],
-            history,
-        ),
-    )
+    silence = Play(SILENCE, moment("2026-11-24T02:00:00Z"), None)
+    run.page("recently_played", spotify.play_history([on_road_trip, silence], 50, None, HISTORY))
     run.page("recently_played", None, response_text='{"items": [{"track": ', fetched_at="2026-11-24T06:15:09.000Z")
+    short_term = {"time_range": "short_term"}
     run.page(
         "top_tracks",
-        paging([c[LOVE_ON_TOP], c[YORU]], f"{API}/me/top/tracks"),
+        page(spotify, "/me/top/tracks", [spotify.track(tracks[t]) for t in (LOVE_ON_TOP, YORU)], params=short_term),
         entity_id="short_term",
-        params={"time_range": "short_term", "limit": "50", "offset": "0"},
+        params={**short_term, "limit": "50", "offset": "0"},
     )
     # No time_range parameter: the API answers for the medium term.
-    run.page(
-        "top_artists",
-        paging([artist(BEYONCE, "Beyoncé", full=True), artist(YOASOBI, "YOASOBI", full=True)], f"{API}/me/top/artists"),
-    )
-    run.page(
-        "saved_tracks",
-        paging(
-            [
-                {"added_at": "2026-11-20T10:00:00Z", "track": c[HOPPIPOLLA]},
-                {"added_at": "2026-11-21T10:00:00Z", "track": None},
-            ],
-            f"{API}/me/tracks",
+    top_artists = [spotify.artist(c.artists[a]) for a in (BEYONCE, YOASOBI)]
+    run.page("top_artists", page(spotify, "/me/top/artists", top_artists, params={"time_range": "medium_term"}))
+    saved = [
+        spotify.saved_track(None, moment("2026-11-21T10:00:00Z")),
+        spotify.saved_track(tracks[HOPPIPOLLA], moment("2026-11-20T10:00:00Z")),
+    ]
+    run.page("saved_tracks", page(spotify, "/me/tracks", saved))
+    demo = LocalFile("Zoë", "Tapes", "Demo", 227)
+    road_trip = PlaylistState(
+        c.playlists[ROAD_TRIP],
+        (
+            _added(EntryKind.TRACK, LOVE_ON_TOP),
+            _added(EntryKind.LOCAL, demo),
+            _added(EntryKind.REMOVED, "trk_removed"),
+            _added(EntryKind.EPISODE, NEWS_EPISODE),
+            _added(EntryKind.TRACK, LOVE_ON_TOP),
+            _added(EntryKind.TRACK, YORU),
         ),
+        "snap-pl_roadtrip",
     )
-    run.page(
-        "user_playlists",
-        paging([playlist(ROAD_TRIP, "Road trip ☀"), playlist(OLD_FAVOURITES, "Old favourites")], f"{API}/me/playlists"),
-    )
-    # The full playlist embeds its first page of entries; the items pages continue after it.
-    run.page(
-        "playlists",
-        playlist(ROAD_TRIP, "Road trip ☀", entries=[entry(c[LOVE_ON_TOP]), entry(local_track("Demo", "Zoë", "Tapes"))]),
-        entity_id=ROAD_TRIP,
-    )
+    old_favourites = PlaylistState(c.playlists[OLD_FAVOURITES], (_added(EntryKind.TRACK, HOPPIPOLLA),), "snap-old")
+    listing = [spotify.simplified_playlist(road_trip), spotify.simplified_playlist(old_favourites)]
+    run.page("user_playlists", page(spotify, "/me/playlists", listing))
+    # The full playlist embeds its first page of entries (two here); the items pages continue after it.
+    first_page = spotify.playlist_entries_page(road_trip, "items", ("item",), False, offset=0, limit=2)
+    run.page("playlists", spotify.playlist(road_trip, {"items": first_page}), entity_id=ROAD_TRIP)
+    with_episodes = {"additional_types": "track,episode"}
     run.page(
         "playlist_items",
-        paging(
-            [entry(None), entry(episode(NEWS_EPISODE, "Daily news")), entry(c[LOVE_ON_TOP]), entry(c[YORU])],
-            f"{API}/playlists/{ROAD_TRIP}/items",
-            offset=2,
-            limit=100,
-            total=6,
-        ),
+        spotify.playlist_entries_page(road_trip, "items", ("item",), True, offset=2, limit=50, params=with_episodes),
         entity_id=ROAD_TRIP,
-        params={"offset": "2", "limit": "100", "additional_types": "track,episode"},
+        params={"offset": "2", "limit": "50", **with_episodes},
     )
-    simplified_love_on_top = track(LOVE_ON_TOP, "Love On Top", [c[BEYONCE]], None, track_number=3)
-    run.page(
-        "albums",
-        album(ALBUM_FOUR, "4", [c[BEYONCE]], full=True, tracks=[simplified_love_on_top]),
-        entity_id=ALBUM_FOUR,
-    )
-    run.page(
-        "albums",
-        album(ALBUM_ZERO, "Lost Tapes", [c[KINO]], release_date="0000", precision="year", full=True),
-        entity_id=ALBUM_ZERO,
-    )
-    run.page("artists", artist(BEYONCE, "Beyoncé", full=True), entity_id=BEYONCE)
+    run.page("albums", _album(spotify, c.albums[ALBUM_FOUR], tracks[LOVE_ON_TOP]), entity_id=ALBUM_FOUR)
+    run.page("albums", _album(spotify, c.albums[ALBUM_ZERO]), entity_id=ALBUM_ZERO)
+    run.page("artists", spotify.artist(c.artists[BEYONCE]), entity_id=BEYONCE)
     return run
 
 
 def extended_run(root: Path) -> RawRun:
     """The next day read in extended mode: batch bodies, `track` in playlist entries, every field present."""
-    c = _catalog(EXTENDED)
+    c = _catalog()
+    spotify, tracks = c.renderer(EXTENDED), c.tracks
     run = RawRun(root, "2026-11-25", EXT_RUN_ID, EXTENDED)
-    beyonce = artist(
-        BEYONCE, "Beyoncé", full=True, mode=EXTENDED, genres=["pop", "r&b"], followers=30_000_000, popularity=88
-    )
-    love_on_top = track(LOVE_ON_TOP, "Love On Top", [c[BEYONCE]], c[ALBUM_FOUR], mode=EXTENDED, popularity=81)
-    run.page(
-        "recently_played",
-        paging(
-            [play(love_on_top, "2026-11-25T05:00:00Z", {"type": "playlist", "uri": "x"})],
-            f"{API}/me/player/recently-played",
-        ),
-    )
+    played = Play(LOVE_ON_TOP, moment("2026-11-25T05:00:00Z"), Context("playlist", ROAD_TRIP))
+    run.page("recently_played", spotify.play_history([played], 50, None, HISTORY))
+    long_term = {"time_range": "long_term"}
     run.page(
         "top_tracks",
-        paging([love_on_top], f"{API}/me/top/tracks"),
+        page(spotify, "/me/top/tracks", [spotify.track(tracks[LOVE_ON_TOP])], params=long_term),
         entity_id="long_term",
-        params={"time_range": "long_term", "limit": "50", "offset": "0"},
+        params={**long_term, "limit": "50", "offset": "0"},
     )
     # A page past the 50 ranks the API serves: its rank is out of range.
     run.page(
         "top_tracks",
-        paging([c[HOPPIPOLLA]], f"{API}/me/top/tracks", offset=50),
+        page(spotify, "/me/top/tracks", [spotify.track(tracks[HOPPIPOLLA])], offset=50, params=long_term),
         entity_id="long_term",
-        params={"time_range": "long_term", "limit": "50", "offset": "50"},
+        params={**long_term, "limit": "50", "offset": "50"},
     )
-    run.page("top_artists", paging([beyonce], f"{API}/me/top/artists"), params={"time_range": "long_term"})
+    beyonce = spotify.artist(c.artists[BEYONCE])
+    run.page("top_artists", page(spotify, "/me/top/artists", [beyonce], params=long_term), params=long_term)
     run.page("artists", {"artists": [beyonce, None]}, params={"ids": f"{BEYONCE},art_unknown"})
-    run.page(
-        "albums",
-        {"albums": [album(ALBUM_FOUR, "4", [c[BEYONCE]], full=True, mode=EXTENDED, label="Parkwood")]},
-        params={"ids": ALBUM_FOUR},
+    four = _album(spotify, c.albums[ALBUM_FOUR], tracks[LOVE_ON_TOP])
+    run.page("albums", {"albums": [four]}, params={"ids": ALBUM_FOUR})
+    # An entry from before Spotify recorded who added what and when: no added_at / added_by.
+    road_trip = PlaylistState(
+        c.playlists[ROAD_TRIP],
+        (PlaylistEntry(EntryKind.TRACK, LOVE_ON_TOP, None, None), _added(EntryKind.TRACK, HOPPIPOLLA)),
+        "snap-pl_roadtrip-2",
     )
-    # An old playlist: no added_at / added_by.
-    run.page(
-        "playlists",
-        playlist(
-            ROAD_TRIP, "Road trip ☀", entries=[entry(love_on_top, mode=EXTENDED, added_at=None)], mode=EXTENDED, total=2
-        ),
-        entity_id=ROAD_TRIP,
-    )
+    first_page = spotify.playlist_entries_page(road_trip, "tracks", ("track",), False, offset=0, limit=1)
+    run.page("playlists", spotify.playlist(road_trip, {"tracks": first_page}), entity_id=ROAD_TRIP)
     run.page(
         "playlist_items",
-        paging([entry(c[HOPPIPOLLA], mode=EXTENDED)], f"{API}/playlists/{ROAD_TRIP}/tracks", offset=1, total=2),
+        spotify.playlist_entries_page(road_trip, "tracks", ("track",), False, offset=1, limit=100),
         entity_id=ROAD_TRIP,
     )
-    run.page("search", {"tracks": paging([c[YORU]], f"{API}/search")}, entity_id="track:yoru")
+    search = {"q": "track:yoru", "type": "track"}
+    found = page(spotify, "/search", [spotify.track(tracks[YORU])], limit=10, params=search)
+    run.page("search", {"tracks": found}, entity_id="track:yoru")
     # Album tracks beyond the album's embedded first page: simplified tracks, the album known from the page.
-    run.page(
-        "album_tracks",
-        paging(
-            [track(COUNTDOWN, "Countdown", [c[BEYONCE]], None, track_number=51)],
-            f"{API}/albums/{ALBUM_FOUR}/tracks",
-            offset=50,
-        ),
-        entity_id=ALBUM_FOUR,
-    )
+    countdown = spotify.simplified_track(tracks[COUNTDOWN])
+    album_tracks = page(spotify, f"/albums/{ALBUM_FOUR}/tracks", [countdown], offset=50)
+    run.page("album_tracks", album_tracks, entity_id=ALBUM_FOUR)
     return run
