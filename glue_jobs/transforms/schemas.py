@@ -1,8 +1,8 @@
 """Explicit schemas of the raw pages: one envelope schema per source, never inferred.
 
 Each schema lists only the fields the model reads, typed as the Spotify Web API returns them, and is tolerant of
-both API shapes: a field the development mode (2026) no longer returns (`popularity`, `followers`, `genres`,
-`label`) simply parses as null, playlist items carry both `item` (2026) and `track` (older), playlists both
+both API shapes: a field the development mode (2026) no longer returns (`popularity`, `followers`, `label`)
+simply parses as null (`genres` is still sent, marked deprecated, and may go the same way), playlist items carry both `item` (2026) and `track` (older), playlists both
 `items` and `tracks`, and the batch bodies (`{"artists": [...]}`) share a schema with the single objects.
 A field outside these schemas is ignored; a value of the wrong type quarantines its page (field_types.py).
 """
