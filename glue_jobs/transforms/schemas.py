@@ -4,7 +4,8 @@ Each schema lists only the fields the model reads, typed as the Spotify Web API 
 both API shapes: a field the development mode (2026) no longer returns (`popularity`, `followers`, `label`)
 simply parses as null (`genres` is still sent, marked deprecated, and may go the same way), playlist items carry
 both `item` (2026) and `track` (older), playlists both `items` and `tracks`, and the batch bodies
-(`{"artists": [...]}`) share a schema with the single objects. A field outside these schemas is ignored; a value of the wrong type quarantines its page (field_types.py).
+(`{"artists": [...]}`) share a schema with the single objects. A field outside these schemas is ignored; a value
+of the wrong type quarantines its page (field_types.py).
 """
 
 from __future__ import annotations
