@@ -23,8 +23,12 @@ from pyspark.sql.types import (
     StructType,
 )
 
-from contracts.raw_zone import Source
+from contracts.raw_zone import ApiMode, Source
+from extract.raw_writer import envelope_line
+from extract.requester import RawPage
 from transforms.schemas import RESPONSES
+
+FETCHED_AT = "2026-11-24T06:15:03.123Z"
 
 _CHARACTERS = st.characters(codec="utf-8")
 _SHORT_TEXT = st.text(_CHARACTERS, max_size=12)
@@ -140,17 +144,9 @@ def raw_run() -> st.SearchStrategy[dict[str, list[str]]]:
 
 
 def _line(source: str, response: Any, status: int = 200) -> str:
-    envelope = {
-        "source": source,
-        "entity_id": None,
-        "request": {"method": "GET", "endpoint": f"/v1/{source}", "url": "https://api.spotify.com/v1/x", "params": {}},
-        "status": status,
-        "fetched_at": "2026-11-24T06:15:03.123Z",
-        "api_mode": "development",
-        "response": response,
-        "response_text": None,
-    }
-    return json.dumps(envelope, ensure_ascii=False)
+    """An envelope line as the extraction's raw writer writes it."""
+    page = RawPage(source, None, f"/v1/{source}", "https://api.spotify.com/v1/x", {}, status, FETCHED_AT, response)
+    return envelope_line(page, ApiMode.DEVELOPMENT)
 
 
 def edge_case_run() -> dict[str, list[str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 from transform_fixtures import RawRun, top_artists_page
 
 from contracts.manifest import CaptureRef, Manifest, ManifestFile
+from extract.raw_writer import part_bytes
 from transforms.inputs import JobInputError, RunInput, read_verified_pages
 
 MANIFEST_KEY = "spotify/ingest_date=2026-11-24/run_id=20261124T061500Z-0a1b2c3d/_manifest.json"
@@ -41,7 +41,7 @@ def _written(raw_run: RawRun) -> RunInput:
 
 
 def _rewrite(path: Path, lines: list[str]) -> None:
-    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0))
+    path.write_bytes(part_bytes(lines))
 
 
 def _flip_a_byte(path: Path) -> None:
