@@ -151,6 +151,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     seed = config.getoption("--test-order-seed")
     if seed is not None:
         random.Random(seed).shuffle(items)  # every xdist worker shuffles alike: their collections must match
+    # The longest units first (each worker orders alike): the xdist scheduler below hands them out in this order.
+    worker_groups.heaviest_first(items)
 
 
 # -- one build of each shared session fixture per run (tests/worker_groups.py) ----------------------------------
@@ -183,6 +185,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     from xdist.scheduler import LoadScopeScheduling
 
     folder = config.stash[worker_groups.GROUPS_DIR]
+    # Units go out in collection order (worker_groups.heaviest_first), not by their number of tests.
+    config.option.loadscopereorder = False
 
     class SharedFixtureScheduling(LoadScopeScheduling):
         # Called only once every worker has collected (and so has written the unit map).

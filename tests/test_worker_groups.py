@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 import worker_groups
-from worker_groups import SHARED_FIXTURES, built_more_than_once, shared_fixtures_used, sign_ledger, units
+from worker_groups import (
+    SHARED_FIXTURES,
+    built_more_than_once,
+    heaviest_first,
+    shared_fixtures_used,
+    sign_ledger,
+    units,
+)
 
 
 def test_every_test_shares_its_unit_with_every_test_that_uses_a_shared_fixture_it_uses(
@@ -54,6 +61,10 @@ class FakeItem:
     nodeid: str
     fixturenames: list[str]
     scopes: dict[str, str] = field(default_factory=dict)
+    markers: tuple[str, ...] = ()
+
+    def get_closest_marker(self, name: str) -> str | None:
+        return name if name in self.markers else None
 
     @property
     def _fixtureinfo(self) -> Any:
@@ -87,6 +98,26 @@ def test_groups_one_test_needs_together_become_one_unit_for_every_test_of_either
         "tests/transform/test_t.py::d": "spark",
         "tests/extract/test_e.py::e[1]": "tests/extract/test_e.py",
     }
+
+
+def test_units_with_a_slow_test_go_out_first_then_shared_fixtures_then_the_rest_each_unit_together() -> None:
+    # Given the collection order: many quick tests, then a shared fixture's tests, then one slow module
+    quick = [FakeItem(f"tests/a.py::q{n}", []) for n in range(3)]
+    cdk = [FakeItem(f"tests/stacks/test_s.py::s{n}", ["wired"], {"wired": "session"}) for n in range(2)]
+    runs = FakeItem("tests/local/test_l.py::l", ["daily_runs"], {"daily_runs": "session"}, markers=("slow",))
+    mixed = FakeItem("tests/reliability/test_r.py::r", ["daily_runs"], {"daily_runs": "session"})
+    own = FakeItem("tests/local/test_own.py::o", [], markers=("slow",))
+    items = [quick[0], cdk[0], mixed, quick[1], cdk[1], runs, quick[2], own]
+    # When ordered for the scheduler
+    heaviest_first(items)
+    # Then the units with a slow test lead (the local pipeline's tests together, in their order), then the CDK app
+    assert [item.nodeid for item in items] == [
+        mixed.nodeid,
+        runs.nodeid,
+        own.nodeid,
+        *(item.nodeid for item in cdk),
+        *(item.nodeid for item in quick),
+    ]
 
 
 def test_the_ledger_names_a_fixture_built_twice_and_the_workers_that_built_it(tmp_path: Path) -> None:
