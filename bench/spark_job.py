@@ -151,7 +151,7 @@ def glue_profile(spark: SparkSession, manifest_path: Path, out_dir: Path) -> dic
 
 def without_raw_copies() -> None:
     """An experiment, for the profile only: the job with the JSON copy of every candidate's object (`raw_record`,
-    which the quarantine and the last tie-break read) replaced by an empty string wherever the object exists, to
+    which only the quarantine reads) replaced by an empty string wherever the object exists, to
     measure what building, shuffling and caching those copies costs. It swaps the `functions` module the record
     and table builders call, in this process only; nothing else changes."""
     import types
