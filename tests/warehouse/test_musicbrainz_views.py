@@ -63,7 +63,7 @@ MUSICBRAINZ = {
             "release_country": "US",
             "label_name": "4AD",
         },
-    ],  # fmt: skip
+    ],
     "musicbrainz_artist_credit": [
         {
             "isrc": ISRC_1,
@@ -79,7 +79,7 @@ MUSICBRAINZ = {
             "artist_name": "Björk",
             "genres": ["electronic"],
         },
-    ],  # fmt: skip
+    ],
 }
 
 
