@@ -77,8 +77,11 @@ class MusicBrainzCatalog:
         self._countries = {a: rng.choice(sorted(COUNTRIES)) for a in albums}
         self._artist_genres = {}
         for artist in self.spotify.artists.values():
-            genres = artist.genres or tuple(rng.sample(COMMUNITY_GENRES, rng.choice((0, 1, 1, 2))))
-            self._artist_genres[artist.id] = genres
+            # The community tags an artist Spotify lists no genre for (all but "Various Artists", as in MusicBrainz).
+            community = (
+                () if artist.id == self.spotify.various_artists_id else rng.sample(COMMUNITY_GENRES, rng.choice((1, 2)))
+            )
+            self._artist_genres[artist.id] = artist.genres or tuple(community)
 
     @property
     def isrcs(self) -> list[str]:
