@@ -6,12 +6,16 @@ raw zone and the manifest. Real runs of the extraction against the fake Spotify,
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
 from contracts.raw_zone import Source
+from extract.capture import capture_event
+from extract.run import run_capture, run_extraction
+from extract.settings import MusicBrainzSettings
 from local.fake_musicbrainz import FakeMusicBrainz
 from local.fake_spotify import FakeSpotify
 
@@ -89,3 +93,29 @@ def test_a_run_stopped_by_its_budget_is_resumed_the_next_day(
     assert set(raw_zone.state()["known_isrcs"]) == {
         line["entity_id"] for r in (first, second) for line in r.raw.pages(MB)
     }
+
+
+def test_a_capture_makes_no_lookup_and_leaves_its_new_isrcs_to_the_daily_run(
+    spotify: FakeSpotify,
+    musicbrainz: FakeMusicBrainz,
+    settings_for: Callable[..., Any],
+    only: Callable[..., Any],
+    raw_zone: Any,
+) -> None:
+    enabled = MusicBrainzSettings(
+        enabled=True, user_agent="tests/1.0 ( tests@example.org )", min_interval_seconds=INTERVAL,
+        time_budget_seconds=30, retry_not_found_after_days=30,
+    )  # fmt: skip
+    settings = replace(
+        settings_for(spotify, only(user=["recently_played"])), musicbrainz=enabled, musicbrainz_url=musicbrainz.ws_url
+    )
+    moment = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+    spotify.set_moment(moment)
+    captured = run_capture(capture_event(moment.isoformat()), lambda: 600_000, settings, now=lambda: moment)
+    left = [p["entity_id"] for p in raw_zone.state()["pending"] if p["source"] == MB]
+    spotify.set_day(date(2026, 11, 24))
+    daily = run_extraction({"time": "2026-11-24T06:15:00Z"}, lambda: 600_000, settings)
+
+    assert captured["status"] == "complete" and left
+    assert looked_up(musicbrainz)[: len(left)] == left  # asked by the daily run, those first
+    assert daily["musicbrainz"]["pending"] == 0
