@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
+from musicbrainz_fixtures import musicbrainz_answer
 
 from contracts.manifest import Manifest
 from contracts.processed_zone import model_partition_prefix, quarantine_partition_prefix, run_report_key
@@ -458,28 +459,6 @@ def development_run(root: Path) -> RawRun:
     isrc = c[LOVE_ON_TOP]["external_ids"]["isrc"]
     run.page("musicbrainz_recordings", musicbrainz_answer(isrc), entity_id=isrc)
     return run
-
-
-def musicbrainz_answer(isrc: str) -> dict[str, Any]:
-    """`/ws/2/isrc/<isrc>?inc=releases+artist-credits+tags+genres&fmt=json` for one recording of Love On Top."""
-    beyonce = {"id": "mb-beyonce", "name": "Beyoncé", "genres": [{"id": "g-pop", "name": "pop", "count": 9}]}
-    release = {
-        "id": "mb-rel-4",
-        "title": "4",
-        "status": "Official",
-        "date": "2011-06-24",
-        "country": "US",
-        "label-info": [{"catalog-number": "88697 92782 2", "label": {"id": "mb-columbia", "name": "Columbia"}}],
-    }
-    recording = {
-        "id": "mb-rec-love-on-top",
-        "title": "Love On Top",
-        "length": 267000,
-        "genres": [{"id": "g-rnb", "name": "contemporary r&b", "count": 4}],
-        "artist-credit": [{"name": "Beyoncé", "joinphrase": "", "artist": beyonce}],
-        "releases": [release],
-    }
-    return {"isrc": isrc, "recordings": [recording]}
 
 
 def extended_run(root: Path) -> RawRun:
