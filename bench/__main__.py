@@ -32,7 +32,7 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 WORK_DIR = RESULTS_DIR / "tmp"
 # The order of the extraction table's rows.
 API_MODES = (ApiMode.EXTENDED, ApiMode.DEVELOPMENT)
-PARTS = ("extraction", "capture", "end_to_end", "transform")
+PARTS = ("extraction", "capture", "musicbrainz", "end_to_end", "transform")
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.capture import measure_capture
     from bench.end_to_end import measure_end_to_end
     from bench.extraction import measure_extraction
+    from bench.musicbrainz import measure_musicbrainz
     from bench.transform import benchmark_transform
 
     shutil.rmtree(WORK_DIR, ignore_errors=True)
@@ -85,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     parts: dict[str, Callable[[], Any]] = {
         "extraction": lambda: [asdict(measure_extraction(mode, size)) for size in args.catalogs for mode in API_MODES],
         "capture": measure_capture,
+        "musicbrainz": measure_musicbrainz,
         "end_to_end": lambda: measure_end_to_end(WORK_DIR),
         "transform": lambda: benchmark_transform(WORK_DIR, args.sizes, args.seed),
     }

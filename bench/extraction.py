@@ -86,7 +86,8 @@ def moto_server() -> Iterator[str]:
 
 def _settings(server: FakeSpotify) -> ExtractSettings:
     """The Lambda's settings as the stack builds them from the configuration, pointed at the fake server."""
-    config = load_config("local", {"extract": {"api_mode": server.mode}})
+    # The Spotify reading alone: the MusicBrainz lookups have their own line (bench.musicbrainz).
+    config = load_config("local", {"extract": {"api_mode": server.mode}, "musicbrainz": {"enabled": False}})
     environment = environment_from_config(config, RAW_BUCKET, CLIENT_SECRET_ID, USER_TOKEN_SECRET_ID)
     environment[ENV_API_URL] = server.api_url
     environment[ENV_TOKEN_URL] = server.token_url

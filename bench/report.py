@@ -88,6 +88,17 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 f"missed: {capture['capture_gaps']} gap(s); capture more often",
             )
         )
+    for day in results.get("musicbrainz", []):
+        ratio = day["calls"] / day["new_isrcs"] if day["new_isrcs"] else 1.0
+        targets.append(
+            _target(
+                f"MusicBrainz enrichment, {day['day']}: calls / new ISRCs",
+                f"{day['calls']:,} / {day['new_isrcs']:,} = {ratio:.2f}",
+                "1.00",
+                day["calls"] == day["new_isrcs"],
+                f"missed: {day['calls'] - day['new_isrcs']:+,} calls (retries, repeats or ISRCs left pending)",
+            )
+        )
     for run in results.get("extraction", []):
         label = f"Extraction, {run['api_mode']} mode, {run['catalog_size']:,}-track catalog"
         calls_ratio = run["calls"] / run["min_calls"]
@@ -337,6 +348,48 @@ def render_markdown(results: dict[str, Any]) -> str:
                         f"{capture['capture_gb_seconds'] / capture['daily_gb_seconds']:.2f}x",
                         "",
                     ],
+                ],
+            ),
+        ]
+    enrichment = results.get("musicbrainz")
+    if enrichment:
+        first = enrichment[0]
+        lines += [
+            "",
+            "## MusicBrainz enrichment",
+            "",
+            f"Two consecutive daily runs ({first['catalog_size']}-track catalog, default sources) against the fake "
+            f"MusicBrainz, which holds them to one request per {first['interval_seconds']:g} s (the local runtime's "
+            "interval; the real service allows one a second, so the lookups alone need at least `calls` seconds "
+            "there). New ISRCs: seen for the first time that day.",
+            "",
+            *markdown_table(
+                [
+                    "Day",
+                    "New ISRCs",
+                    "Calls",
+                    "Calls / new ISRC",
+                    "Found",
+                    "Not found",
+                    "Pending",
+                    "Shortest gap",
+                    "Run",
+                    "At 1 request/s",
+                ],
+                [
+                    [
+                        d["day"],
+                        f"{d['new_isrcs']:,}",
+                        f"{d['calls']:,}",
+                        f"{d['calls'] / d['new_isrcs']:.2f}" if d["new_isrcs"] else "-",
+                        f"{d['found']:,}",
+                        f"{d['not_found']:,}",
+                        f"{d['pending']:,}",
+                        f"{d['shortest_interval_seconds']:.3f}s" if d["shortest_interval_seconds"] else "-",
+                        f"{d['seconds']:.1f}s",
+                        f"{d['seconds_at_one_per_second']:.0f}s",
+                    ]
+                    for d in enrichment
                 ],
             ),
         ]

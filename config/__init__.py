@@ -9,6 +9,7 @@ bounds), composed in here: the Lambda's bundle does not ship this package, and n
 from __future__ import annotations
 
 import copy
+import re
 import tomllib
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import time
@@ -17,7 +18,7 @@ from typing import Any, get_type_hints
 
 from contracts.raw_zone import SEARCH_TYPES, ApiMode, TimeRange
 from extract.endpoints import USER_SOURCE_SCOPES
-from extract.settings import CONCURRENCY_RANGE, RetryPolicy, SourceSelection
+from extract.settings import CONCURRENCY_RANGE, MusicBrainzSettings, RetryPolicy, SourceSelection
 
 CONFIG_FILE = Path(__file__).with_name("pipeline.toml")
 
@@ -132,6 +133,7 @@ class PipelineConfig:
     snowflake: SnowflakeConfig
     monitoring: MonitoringConfig
     local: LocalConfig
+    musicbrainz: MusicBrainzSettings
 
     def bucket_name(self, purpose: str, account: str | None = None, region: str | None = None) -> str:
         """`purpose` is "raw", "processed" or "logs"; account/region default to the environment's own."""
@@ -201,6 +203,7 @@ _SECTIONS: dict[str, type] = {
     "snowflake": SnowflakeConfig,
     "monitoring": MonitoringConfig,
     "local": LocalConfig,
+    "musicbrainz": MusicBrainzSettings,
 }
 
 
@@ -308,11 +311,40 @@ def _validate(config: PipelineConfig) -> None:
             f"[monitoring] freshness_window_hours is {config.monitoring.freshness_window_hours}; use 2 to 168 "
             "(a day and some slack, 26, suits a daily schedule)"
         )
+    _validate_musicbrainz(config)
     if config.account and config.region:
         for purpose in ("raw", "processed", "logs"):
             name = config.bucket_name(purpose)
             if len(name) > 63:
                 raise ConfigError(f"bucket name {name!r} is {len(name)} characters (S3 allows 63); shorten `project`")
+
+
+# MusicBrainz asks for `application/version ( contact )`; a client without one may be blocked.
+_USER_AGENT = re.compile(r"^\S+/\S+ \( ?\S.*\)$")
+
+
+def _validate_musicbrainz(config: PipelineConfig) -> None:
+    musicbrainz = config.musicbrainz
+    if not musicbrainz.enabled:
+        return
+    if not _USER_AGENT.match(musicbrainz.user_agent):
+        raise ConfigError(
+            f"[musicbrainz] user_agent is {musicbrainz.user_agent!r}; MusicBrainz needs "
+            "'application/version ( contact )', e.g. 'spotify-pipeline/1.0 ( you@example.org )'"
+        )
+    # The fake MusicBrainz of the local runtime holds the same rule at the local interval (config/pipeline.toml).
+    if config.env != "local" and musicbrainz.min_interval_seconds < 1.0:
+        raise ConfigError(
+            f"[musicbrainz] min_interval_seconds is {musicbrainz.min_interval_seconds:g}; MusicBrainz allows one "
+            "request per second per client (503 beyond, and blocks abusers): use 1.0 or more"
+        )
+    if not 0 < musicbrainz.time_budget_seconds < config.extract.lambda_timeout_seconds:
+        raise ConfigError(
+            f"[musicbrainz] time_budget_seconds is {musicbrainz.time_budget_seconds}; use more than 0 and less than "
+            f"[extract] lambda_timeout_seconds ({config.extract.lambda_timeout_seconds})"
+        )
+    if musicbrainz.retry_not_found_after_days < 1:
+        raise ConfigError("[musicbrainz] retry_not_found_after_days must be 1 or more")
 
 
 def load_config(

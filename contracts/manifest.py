@@ -15,11 +15,16 @@ tests. A run that fails writes no manifest, so nothing downstream starts. Pure s
      "errors": [{"source": "...", "entity_id": "...", "status": 404, "message": "..."}],
      "pending": [{"source": "...", "entity_id": "..."}],
      "captures": [{"capture_id": "...", "manifest_key": "spotify/captures/.../_capture.json"}],
-     "gaps": [{"source": "recently_played", "gap_from": "...", "gap_to": "...", "detected_by": "<run or capture>"}]}
+     "gaps": [{"source": "recently_played", "gap_from": "...", "gap_to": "...", "detected_by": "<run or capture>"}],
+     "not_found": [{"source": "musicbrainz_recordings", "entity_id": "<ISRC>"}]}
 
 `captures` are the captures of recently played (contracts/raw_zone.py) this run hands to the transform: their
 files are in `files` too (keys under each capture's prefix), so the transform reads exactly `files`, as ever.
 `gaps` are the gaps of this run's own read and of the captures it hands off (`PlayGap`).
+
+`not_found` are the lookups of a second source that found nothing (an ISRC MusicBrainz does not know): an answer,
+not an error, with no page. `pending` also lists the MusicBrainz lookups the enrichment's own time budget
+([musicbrainz] time_budget_seconds) left for the next run, in a run that is otherwise complete.
 
 A capture writes its own `_capture.json` (`CaptureManifest`), last of its objects; it starts nothing.
 """
@@ -89,6 +94,14 @@ class PlayGap:
 
 
 @dataclass(frozen=True)
+class NotFound:
+    """A lookup the source answered with "no such entity" (404): recorded, not retried every day."""
+
+    source: str
+    entity_id: str
+
+
+@dataclass(frozen=True)
 class CaptureRef:
     """A capture handed to the transform by a daily run."""
 
@@ -113,6 +126,7 @@ class Manifest:
     pending: list[PendingWork] = field(default_factory=list)
     captures: list[CaptureRef] = field(default_factory=list)
     gaps: list[PlayGap] = field(default_factory=list)
+    not_found: list[NotFound] = field(default_factory=list)
     manifest_version: int = MANIFEST_VERSION
 
     def to_json(self) -> str:
@@ -140,6 +154,7 @@ class Manifest:
             pending=raw.records("pending", PendingWork),
             captures=raw.records("captures", CaptureRef),
             gaps=raw.records("gaps", PlayGap),
+            not_found=raw.records("not_found", NotFound),
         )
 
     @property

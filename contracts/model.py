@@ -255,6 +255,56 @@ FACT_SAVED_TRACK = Table(
     merge=UPSERT,
 )
 
+# MusicBrainz, looked up by ISRC where the 2026 Spotify API went silent (lambda_src/extract/musicbrainz.py). Keyed by
+# ISRC, not by Spotify id: a lookup can come days after the run that read the track (the enrichment's budget), so the
+# warehouse joins them to tracks, albums and artists (snowflake_sql R__50: which source wins is written there).
+MUSICBRAINZ_RECORDING = Table(
+    "musicbrainz_recording",
+    "The MusicBrainz recording of each ISRC looked up: when several share the ISRC, the one on most releases.",
+    (
+        _key("isrc", "string", "ISRC looked up (as Spotify gives it in external_ids.isrc)"),
+        Column("musicbrainz_recording_id", "string", "MusicBrainz recording id (MBID)"),
+        Column("recording_title", "string", "Recording title in MusicBrainz"),
+        Column("recordings_found", "int", "Recordings MusicBrainz has with this ISRC"),
+        Column("genres", "array<string>", "Community genres of the recording, most voted first"),
+        *LINEAGE,
+    ),
+    key=("isrc",),
+    merge=UPSERT,
+)
+
+MUSICBRAINZ_RELEASE = Table(
+    "musicbrainz_release",
+    "Every release of each ISRC's recording in MusicBrainz, with its label and country.",
+    (
+        _key("isrc", "string", "ISRC looked up"),
+        _key("musicbrainz_release_id", "string", "MusicBrainz release id (MBID)"),
+        Column("release_title", "string", "Release title"),
+        Column("release_date", "string", "Release date as given: YYYY, YYYY-MM or YYYY-MM-DD"),
+        Column("release_country", "string", "ISO 3166-1 country of the release (XW: worldwide)"),
+        Column("label_name", "string", "First label of the release; null where MusicBrainz has none"),
+        Column("musicbrainz_label_id", "string", "MusicBrainz label id (MBID)"),
+        *LINEAGE,
+    ),
+    key=("isrc", "musicbrainz_release_id"),
+    merge=UPSERT,
+)
+
+MUSICBRAINZ_ARTIST_CREDIT = Table(
+    "musicbrainz_artist_credit",
+    "The artists credited on each ISRC's recording in MusicBrainz, in order, with their ids and community genres.",
+    (
+        _key("isrc", "string", "ISRC looked up"),
+        _key("artist_position", "int", "Position in the recording's artist credit, from 0"),
+        Column("musicbrainz_artist_id", "string", "MusicBrainz artist id (MBID)"),
+        Column("artist_name", "string", "Artist name in MusicBrainz"),
+        Column("genres", "array<string>", "Community genres of the artist, most voted first"),
+        *LINEAGE,
+    ),
+    key=("isrc", "artist_position"),
+    merge=UPSERT,
+)
+
 TABLES: tuple[Table, ...] = (
     DIM_TRACK,
     DIM_ALBUM,
@@ -266,6 +316,9 @@ TABLES: tuple[Table, ...] = (
     FACT_PLAY,
     FACT_TOP_ITEM,
     FACT_SAVED_TRACK,
+    MUSICBRAINZ_RECORDING,
+    MUSICBRAINZ_RELEASE,
+    MUSICBRAINZ_ARTIST_CREDIT,
 )
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 

@@ -71,6 +71,9 @@ class Source:
     ALBUMS = "albums"  # /albums?ids= batch body {"albums": [...]} or one /albums/{id} object
     ALBUM_TRACKS = "album_tracks"  # /albums/{id}/tracks pages beyond the album's embedded first page
     SEARCH = "search"  # /search, body keyed by type: {"tracks": paging, "artists": paging, ...}
+    # Not Spotify: MusicBrainz's /ws/2/isrc/{isrc} (recordings with releases, artist credits, genres), entity_id = the
+    # ISRC; the envelope's `api_mode` is the run's (the Spotify app's), `request.endpoint` "/ws/2/isrc/{isrc}".
+    MUSICBRAINZ_RECORDINGS = "musicbrainz_recordings"
 
     ALL = (
         RECENTLY_PLAYED,
@@ -84,6 +87,7 @@ class Source:
         ALBUMS,
         ALBUM_TRACKS,
         SEARCH,
+        MUSICBRAINZ_RECORDINGS,
     )
 
 

@@ -1,7 +1,7 @@
 """The local pipeline: every stage on its emulator, wired by real events, one daily run at a time.
 
     capture schedule, every [capture] every_minutes of the day -> the same handler (one warm process) -> raw captures
-    schedule fires -> extraction handler (own process) -> raw bucket (moto) -> manifest event via EventBridge
+    schedule fires -> extraction handler (own process, Spotify then MusicBrainz) -> raw bucket (moto) -> manifest event
     -> Glue job script on local Spark (staged) -> processed bucket (moto) -> per-table S3 notification
     -> that table's pipe COPY on the local warehouse (fakesnow) -> merge into the final tables
 
@@ -81,6 +81,16 @@ def scheduled_event(config: PipelineConfig, day: date) -> dict[str, Any]:
     }
 
 
+def _musicbrainz_detail(lookups: dict[str, Any] | None) -> str:
+    """What the run's MusicBrainz lookups did, for the extract stage's line (nothing when they are off)."""
+    if not lookups or not lookups.get("due"):
+        return ""
+    return (
+        f", MusicBrainz: {lookups['due']} new ISRC(s), {lookups['found']} found, {lookups['not_found']} not found"
+        + (f", {lookups['pending']} left for the next run" if lookups.get("pending") else "")
+    )
+
+
 def capture_moments(config: PipelineConfig, day: date) -> list[datetime]:
     """The moments of `day` the capture schedule fires at (`config.capture_times`), none when captures are off."""
     return [datetime.combine(day, moment, UTC) for moment in config.capture_times] if config.captures_on else []
@@ -139,6 +149,7 @@ class LocalPipeline:
         self.processed_bucket = config.bucket_name("processed")
         self.aws = LocalAws(state_dir, region=config.region or "us-east-1", account=config.account or "123456789012")
         self.spotify: Any = None
+        self.musicbrainz: Any = None
         self.warehouse: Any = None
         self.events: EventWiring | None = None
         self._capture_function: WarmFunction | None = None
@@ -165,6 +176,7 @@ class LocalPipeline:
         return self
 
     def _start(self) -> None:
+        from local.fake_musicbrainz import FakeMusicBrainz
         from local.fake_spotify import FakeSpotify
         from local.warehouse import LocalWarehouse, local_variables
 
@@ -177,6 +189,10 @@ class LocalPipeline:
             size=self.config.local.fake_spotify_size,
             mode=self.config.extract.api_mode,
             day=self.first_day,
+        ).start()
+        # The fake MusicBrainz knows the fake Spotify's recordings, and holds the run to [musicbrainz]'s interval.
+        self.musicbrainz = FakeMusicBrainz(
+            self.spotify.catalog, min_interval_seconds=self.config.musicbrainz.min_interval_seconds
         ).start()
         self.aws.load_secrets(
             {
@@ -215,6 +231,8 @@ class LocalPipeline:
                 self.warehouse.close()
             if self.spotify is not None:
                 self.spotify.stop()
+            if self.musicbrainz is not None:
+                self.musicbrainz.stop()
             self.aws.stop()
             logging.getLogger().removeHandler(self._log_handler)
             self._log_handler.close()
@@ -252,6 +270,7 @@ class LocalPipeline:
                 f"{len(extract.get('files', []))} raw files, {extract.get('errors_count', 0)} entity errors"
                 + (f", {len(extract.get('captures', []))} captures handed off" if moments else "")
                 + f", {len(extract.get('gaps', []))} play gap(s)"
+                + _musicbrainz_detail(extract.get("musicbrainz"))
             )
         with self._stage(result, "transform") as stage:
             result.jobs = self.run_transforms()
@@ -279,7 +298,7 @@ class LocalPipeline:
 
     def _function_environment(self) -> dict[str, str]:
         """The extraction function's environment as the stack deploys it, pointed at the emulators."""
-        from extract.settings import ENV_API_URL, ENV_TOKEN_URL, environment_from_config
+        from extract.settings import ENV_API_URL, ENV_MUSICBRAINZ_URL, ENV_TOKEN_URL, environment_from_config
 
         return {
             **os.environ,
@@ -292,6 +311,7 @@ class LocalPipeline:
             ),
             ENV_API_URL: self.spotify.api_url,
             ENV_TOKEN_URL: self.spotify.token_url,
+            ENV_MUSICBRAINZ_URL: self.musicbrainz.ws_url,
             "POWERTOOLS_SERVICE_NAME": service.SERVICE,
             "POWERTOOLS_METRICS_NAMESPACE": service.NAMESPACE,
             "POWERTOOLS_TRACE_DISABLED": "true",

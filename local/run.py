@@ -121,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Local pipeline: {len(days)} daily run(s), {days[0]} to {days[-1]} (logs: {_relative(log_file)})")
     try:
         with LocalPipeline(config, state_dir, log_file, first_day=days[0], on_stage=progress) as pipeline:
-            print(f"✓ emulators  {pipeline.startup_seconds:5.1f}s  moto, fake Spotify, local warehouse")
+            emulators = "moto, fake Spotify, fake MusicBrainz, local warehouse"
+            print(f"✓ emulators  {pipeline.startup_seconds:5.1f}s  {emulators}")
             results = []
             for day in days:
                 progress.prefix = f"{day} " if len(days) > 1 else ""

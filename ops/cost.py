@@ -14,6 +14,7 @@ from typing import Any
 
 from config import PipelineConfig
 from contracts.model import TABLES
+from extract.service import MUSICBRAINZ_COUNTS
 
 DAYS_PER_MONTH = 30.4
 HOURS_PER_MONTH = 730
@@ -146,8 +147,10 @@ def estimate(
     captures = DAYS_PER_MONTH * 24 * 60 / config.capture.every_minutes if config.capture.enabled else 0
     active_hours = 24 if captures else ACTIVE_METRIC_HOURS_PER_DAY
     metric_hours = DAYS_PER_MONTH * active_hours / HOURS_PER_MONTH
-    # The extraction's EMF metrics (run_metrics and ColdStart), and each request-metrics filter's 8 request counts.
-    custom_metrics = 7 + 8 * counts.request_metric_filters
+    # The extraction's EMF metrics (run_metrics and ColdStart), the MusicBrainz enrichment's when it is on, and each
+    # request-metrics filter's 8 request counts.
+    enrichment_metrics = len(MUSICBRAINZ_COUNTS) if config.musicbrainz.enabled else 0
+    custom_metrics = 7 + enrichment_metrics + 8 * counts.request_metric_filters
     stored_gb = ASSUMED_DATA_MB_PER_DAY * DAYS_PER_MONTH * ASSUMED_MONTHS_OF_DATA / 1024
     lines = [
         CostLine(

@@ -292,4 +292,59 @@ DATA_QUALITY = Page(
     ),
 )
 
-PAGES: tuple[Page, ...] = (LISTENING_OVERVIEW, ARTISTS_AND_GENRES, PLAYLISTS_AND_TOP_LISTS, DATA_QUALITY)
+# Labels and release countries: Spotify's where it still gives them, MusicBrainz's where it does not (2026).
+LABELS_AND_RELEASES = Page(
+    "labels_and_releases",
+    "Labels and releases",
+    (
+        _card("labels_plays_card", "Plays", 0, 4),
+        _card("labels_distinct_tracks_card", "Distinct tracks", 4, 4),
+        _card("labels_listening_minutes_card", "Listening minutes", 8, 4),
+        Visual(
+            "plays_by_label",
+            "Plays by record label",
+            BAR,
+            Place(0, 2, 6, 6),
+            ("Plays",),
+            (Field("Albums", "Label"),),
+            sort=Sort("Plays", descending=True),
+            top=10,
+        ),
+        Visual(
+            "plays_by_release_country",
+            "Plays by release country",
+            BAR,
+            Place(6, 2, 6, 6),
+            ("Plays",),
+            (Field("Albums", "Release country"),),
+            sort=Sort("Plays", descending=True),
+            top=10,
+        ),
+        Visual(
+            "plays_by_label_source",
+            "Plays by where the label came from",
+            TABLE,
+            Place(0, 8, 6, 6),
+            ("Plays",),
+            (Field("Albums", "Label source"),),
+            sort=Sort("Plays", descending=True),
+        ),
+        Visual(
+            "plays_by_genre_source",
+            "Plays by where the artist's genres came from",
+            TABLE,
+            Place(6, 8, 6, 6),
+            ("Plays",),
+            (Field("Artists", "Genres source"),),
+            sort=Sort("Plays", descending=True),
+        ),
+    ),
+)
+
+PAGES: tuple[Page, ...] = (
+    LISTENING_OVERVIEW,
+    ARTISTS_AND_GENRES,
+    PLAYLISTS_AND_TOP_LISTS,
+    DATA_QUALITY,
+    LABELS_AND_RELEASES,
+)

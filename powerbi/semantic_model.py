@@ -174,6 +174,7 @@ TRACKS = Table(
         Column("Main artist name", "main_artist_name", TEXT, "Name of the first credited artist"),
         Column("Artist names", "artist_names", TEXT, "Every credited artist, in credit order"),
         Column("Artist count", "artist_count", WHOLE, "Number of credited artists"),
+        _id("MusicBrainz recording ID", "musicbrainz_recording_id", "The track's recording in MusicBrainz, by ISRC"),
     ),
 )
 
@@ -189,8 +190,13 @@ ALBUMS = Table(
         Column("Release year", "release_year", WHOLE, "Year part of the release date"),
         Column("Release decade", "release_decade", WHOLE, "Release year rounded down to the decade", _DECADE_FORMAT),
         Column("Total tracks", "total_tracks", WHOLE, "Number of tracks on the album"),
-        Column("Label", "label", TEXT, "Record label; empty where the API no longer returns it"),
+        Column("Label", "label", TEXT, "Record label: Spotify's, else MusicBrainz's (Label source says which)"),
         Column("Album artist", "main_artist_name", TEXT, "Name of the album's first credited artist"),
+        Column("Label source", "label_source", TEXT, "spotify or musicbrainz; empty where neither has a label"),
+        Column(
+            "Release country", "release_country", TEXT, "Country of the matching MusicBrainz release (XW: worldwide)"
+        ),
+        _id("MusicBrainz release ID", "musicbrainz_release_id", "The album's matching release in MusicBrainz"),
     ),
 )
 
@@ -203,8 +209,12 @@ ARTISTS = Table(
         Column("Artist name", "artist_name", TEXT, "Artist name"),
         Column("Followers", "followers", WHOLE, "Follower count; empty where the API no longer returns it", "#,0"),
         Column("Popularity", "popularity", WHOLE, "0 to 100; empty where the API no longer returns it"),
-        Column("Genre count", "genre_count", WHOLE, "Number of genres Spotify lists for the artist"),
-        Column("First genre", "first_genre", TEXT, "The first genre Spotify lists for the artist"),
+        Column(
+            "Genre count", "genre_count", WHOLE, "Number of genres listed for the artist (Genres source says where)"
+        ),
+        Column("First genre", "first_genre", TEXT, "The first genre listed for the artist"),
+        Column("Genres source", "genres_source", TEXT, "spotify, or musicbrainz where Spotify lists no genre"),
+        _id("MusicBrainz artist ID", "musicbrainz_artist_id", "The artist in MusicBrainz, matched through its tracks"),
         _date(
             "First credited play",
             "first_played_date",
@@ -221,8 +231,9 @@ ARTIST_GENRES = Table(
     "One row per artist and genre; artists without genres have none",
     (
         _id("Artist ID", "artist_id", "Spotify artist id"),
-        Column("Genre", "genre", TEXT, "Genre as Spotify lists it"),
+        Column("Genre", "genre", TEXT, "Genre as Spotify lists it, or MusicBrainz where Spotify lists none"),
         Column("Genre position", "genre_position", WHOLE, "Position in the artist's genre list, from 0"),
+        Column("Genre source", "genre_source", TEXT, "spotify or musicbrainz"),
     ),
 )
 

@@ -31,7 +31,16 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from config import PipelineConfig
-from extract.service import EXTRACTION_FAILED, EXTRACTION_PARTIAL, NAMESPACE, PLAY_GAPS, SERVICE, WORK_COUNTS
+from extract.service import (
+    EXTRACTION_FAILED,
+    EXTRACTION_PARTIAL,
+    MUSICBRAINZ_COUNTS,
+    MUSICBRAINZ_UNAVAILABLE,
+    NAMESPACE,
+    PLAY_GAPS,
+    SERVICE,
+    WORK_COUNTS,
+)
 from stacks.names import kebab_case, resource_name
 from stacks.storage import MODEL_READS_METRICS_ID
 
@@ -93,6 +102,14 @@ class MonitoringStack(Stack):
             "manifest's gaps may be lost. Capture more often ([capture] in config/pipeline.toml); the account's "
             "streaming-history export is the only way back to them",
         )
+        if config.musicbrainz.enabled:
+            self._alarm(
+                "MusicBrainzUnavailable",
+                extraction_metric(MUSICBRAINZ_UNAVAILABLE, PERIOD),
+                "The daily run's MusicBrainz lookups stopped: the service kept answering 503 (or nothing) past "
+                "[extract] max_attempts. They resume next run (the ISRCs wait in the state's pending); if it lasts, "
+                "check [musicbrainz] user_agent names a real contact and https://musicbrainz.org/doc/MusicBrainz_API",
+            )
         self._alarm(
             "ExtractThrottles",
             function.metric_throttles(period=PERIOD),
@@ -302,6 +319,16 @@ class MonitoringStack(Stack):
                 ),
             ],
         ]
+        if config.musicbrainz.enabled:
+            rows.append(
+                [
+                    cloudwatch.GraphWidget(
+                        title="MusicBrainz enrichment (ISRCs per day)",
+                        left=[extraction_metric(name, daily, label=name) for name in MUSICBRAINZ_COUNTS],
+                        width=24,
+                    )
+                ]
+            )
         # Last row: what needs the operator now.
         attention: list[cloudwatch.IWidget] = [
             cloudwatch.GraphWidget(

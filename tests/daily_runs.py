@@ -79,6 +79,18 @@ class DailyRuns:
     core_after_rerun: CoreRows
     landing_after_rerun: dict[str, int]
     secrets: SpotifySecrets
+    # What the fake MusicBrainz saw, over both pipelines (each starts its own), and what the reports show of it.
+    musicbrainz_requests: list[Any] = field(default_factory=list)
+    musicbrainz_report: dict[str, list[tuple]] = field(default_factory=dict)
+
+
+# The reporting views' MusicBrainz columns after day 2: which source each label and genre came from.
+MUSICBRAINZ_REPORT = {
+    "label_sources": "SELECT label_source, COUNT(*) FROM reporting.albums GROUP BY label_source",
+    "genre_sources": "SELECT genre_source, COUNT(*) FROM reporting.artist_genres GROUP BY genre_source",
+    "album_genres": "SELECT COUNT(*) FROM reporting.album_genres",
+    "matched_tracks": "SELECT COUNT(*) FROM reporting.tracks WHERE musicbrainz_recording_id IS NOT NULL",
+}
 
 
 def landing_counts(pipeline: LocalPipeline) -> dict[str, int]:
@@ -96,11 +108,14 @@ def run_daily(state_dir: Path, spark_jobs: SparkJobRunner) -> DailyRuns:
         counts = pipeline.warehouse.counts()
         core_after_day_2 = core_rows(pipeline)
         secrets.collect(pipeline)
+        musicbrainz_report = {name: pipeline.warehouse.query(sql) for name, sql in MUSICBRAINZ_REPORT.items()}
+        musicbrainz_requests = pipeline.musicbrainz.requests
     with LocalPipeline(config, state_dir, log, first_day=DAY_2, spark_jobs=spark_jobs) as pipeline:
         rerun = pipeline.run_day(DAY_2)
         core_after_rerun = core_rows(pipeline)
         landing_after_rerun = landing_counts(pipeline)
         secrets.collect(pipeline)
+        musicbrainz_requests += pipeline.musicbrainz.requests
     return DailyRuns(
         config=config,
         state_dir=state_dir,
@@ -114,4 +129,6 @@ def run_daily(state_dir: Path, spark_jobs: SparkJobRunner) -> DailyRuns:
         core_after_rerun=core_after_rerun,
         landing_after_rerun=landing_after_rerun,
         secrets=secrets,
+        musicbrainz_requests=musicbrainz_requests,
+        musicbrainz_report=musicbrainz_report,
     )

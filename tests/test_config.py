@@ -61,6 +61,9 @@ def test_pyspark_is_pinned_to_the_spark_of_the_glue_version() -> None:
         ({"extract": {"backoff_cap_seconds": "8s"}}, "[extract] backoff_cap_seconds must be a number"),
         ({"extract": {"max_attempts": 0}}, "max_attempts is 0; use a number from 1 to 10"),
         ({"extract": {"retry": {"max_attempts": 3}}}, "[extract] has unknown key 'retry'"),
+        ({"musicbrainz": {"user_agent": "python-requests"}}, "[musicbrainz] user_agent is 'python-requests'"),
+        ({"musicbrainz": {"time_budget_seconds": 600}}, "[musicbrainz] time_budget_seconds is 600"),
+        ({"musicbrainz": {"min_interval_seconds": "1s"}}, "[musicbrainz] min_interval_seconds must be a number"),
     ],
 )
 def test_a_wrong_value_names_the_key_and_the_fix(override: dict, message: str) -> None:
@@ -83,6 +86,19 @@ def test_the_lambda_receives_the_very_settings_the_configuration_holds() -> None
     assert settings.retry == config.extract.retry
     assert settings.sources == config.sources
     assert (settings.api_mode, settings.concurrency) == (config.extract.api_mode, config.extract.concurrency)
+
+
+def test_musicbrainz_is_held_to_one_request_a_second_outside_the_local_runtime() -> None:
+    with pytest.raises(ConfigError, match=r"min_interval_seconds is 0.5; MusicBrainz allows one request per second"):
+        load_config("dev", overrides={"musicbrainz": {"min_interval_seconds": 0.5}})
+    assert load_config("dev").musicbrainz.min_interval_seconds == 1.0
+
+
+def test_the_lambda_receives_the_configured_musicbrainz_settings() -> None:
+    config = load_config("dev")
+    environment = environment_from_config(config, "raw-bucket", "client-secret", "user-token-secret")
+
+    assert ExtractSettings.from_environment(environment).musicbrainz == config.musicbrainz
 
 
 def test_an_unknown_extract_key_lists_the_retry_keys_among_the_known_ones() -> None:

@@ -23,11 +23,14 @@ from contracts.model import (
     FACT_PLAYLIST_ITEM,
     FACT_SAVED_TRACK,
     FACT_TOP_ITEM,
+    MUSICBRAINZ_ARTIST_CREDIT,
+    MUSICBRAINZ_RECORDING,
+    MUSICBRAINZ_RELEASE,
     TABLES,
     Table,
 )
 
-from . import tables
+from . import musicbrainz, tables
 from .quality import Classified, classify, output_rows
 from .records import (
     album_records,
@@ -99,5 +102,14 @@ def build_model(pages: DataFrame) -> Model:
         FACT_TOP_ITEM: tables.fact_top_item(top_item_records(pages)),
         FACT_SAVED_TRACK: tables.fact_saved_track(saved_track_records(pages)),
     }
+    # The MusicBrainz lookups, keyed by ISRC: they refer to no dimension of the run (see contracts.model).
+    found = materialize(musicbrainz.lookups(pages))
+    facts |= {
+        MUSICBRAINZ_RECORDING: tables.musicbrainz_recording(musicbrainz.recording_records(found)),
+        MUSICBRAINZ_RELEASE: tables.musicbrainz_release(musicbrainz.release_records(found)),
+        MUSICBRAINZ_ARTIST_CREDIT: tables.musicbrainz_artist_credit(musicbrainz.artist_credit_records(found)),
+    }
     classified.update(_decided_together(facts, dimensions))
-    return Model(pages=pages, classified={t.name: classified[t.name] for t in TABLES}, materialized=(occurrences,))
+    return Model(
+        pages=pages, classified={t.name: classified[t.name] for t in TABLES}, materialized=(occurrences, found)
+    )

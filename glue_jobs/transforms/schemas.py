@@ -112,6 +112,23 @@ PLAYLIST = _object(**_PLAYLIST_FIELDS, items=paging(PLAYLIST_ITEM), tracks=pagin
 PLAY = _object(track=TRACK, played_at=_STRING, context=_object(type=_STRING, uri=_STRING))
 SAVED_TRACK = _object(added_at=_STRING, track=TRACK)
 
+# MusicBrainz's ISRC lookup (`/ws/2/isrc/{isrc}?inc=releases+artist-credits+tags+genres&fmt=json`): its keys are
+# hyphenated, as the web service writes them.
+MB_GENRE = _object(id=_STRING, name=_STRING, count=_INT)
+MB_ARTIST = _object(id=_STRING, name=_STRING, genres=ArrayType(MB_GENRE))
+MB_CREDIT = _object(name=_STRING, joinphrase=_STRING, artist=MB_ARTIST)
+MB_LABEL_INFO = _object(**{"catalog-number": _STRING, "label": _object(id=_STRING, name=_STRING)})
+MB_RELEASE = _object(
+    id=_STRING, title=_STRING, status=_STRING, date=_STRING, country=_STRING, **{"label-info": ArrayType(MB_LABEL_INFO)}
+)
+MB_RECORDING = _object(
+    id=_STRING,
+    title=_STRING,
+    length=_LONG,
+    genres=ArrayType(MB_GENRE),
+    **{"artist-credit": ArrayType(MB_CREDIT), "releases": ArrayType(MB_RELEASE)},
+)
+
 RESPONSES: dict[str, StructType] = {
     Source.RECENTLY_PLAYED: paging(PLAY),
     Source.TOP_TRACKS: paging(TRACK),
@@ -129,6 +146,7 @@ RESPONSES: dict[str, StructType] = {
         albums=paging(SIMPLE_ALBUM),
         playlists=paging(SIMPLE_PLAYLIST),
     ),
+    Source.MUSICBRAINZ_RECORDINGS: _object(isrc=_STRING, recordings=ArrayType(MB_RECORDING)),
 }
 
 _ENVELOPE_TYPES: dict[str, DataType] = {

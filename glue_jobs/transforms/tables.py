@@ -22,6 +22,9 @@ from contracts.model import (
     FACT_PLAYLIST_ITEM,
     FACT_SAVED_TRACK,
     FACT_TOP_ITEM,
+    MUSICBRAINZ_ARTIST_CREDIT,
+    MUSICBRAINZ_RECORDING,
+    MUSICBRAINZ_RELEASE,
     Table,
 )
 
@@ -139,3 +142,26 @@ def fact_saved_track(saved_tracks: DataFrame) -> DataFrame:
     """From `records.saved_track_records`: each track saved in the user's library, with when it was saved."""
     frame = saved_tracks.withColumn("saved_at", F.try_to_timestamp(F.col("added_at")))
     return _candidates(FACT_SAVED_TRACK, frame, drop_reason=_track_event_drop(), preference=F.lit(0))
+
+
+# MusicBrainz ------------------------------------------------------------------------------------------------------
+# One lookup of an ISRC a run (a run looks each ISRC up once): nothing to prefer or drop.
+
+
+def _none() -> Column:
+    return F.lit(None).cast("string")
+
+
+def musicbrainz_recording(recordings: DataFrame) -> DataFrame:
+    """From `musicbrainz.recording_records`: the chosen recording of each ISRC looked up."""
+    return _candidates(MUSICBRAINZ_RECORDING, recordings, drop_reason=_none(), preference=F.lit(1))
+
+
+def musicbrainz_release(releases: DataFrame) -> DataFrame:
+    """From `musicbrainz.release_records`: every release of each chosen recording."""
+    return _candidates(MUSICBRAINZ_RELEASE, releases, drop_reason=_none(), preference=F.lit(1))
+
+
+def musicbrainz_artist_credit(credits: DataFrame) -> DataFrame:
+    """From `musicbrainz.artist_credit_records`: the artists credited on each chosen recording."""
+    return _candidates(MUSICBRAINZ_ARTIST_CREDIT, credits, drop_reason=_none(), preference=F.lit(1))

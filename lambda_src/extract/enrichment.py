@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterable
 
 from extract.entities import detailed_ids, mentioned_ids
+from extract.isrcs import mentioned_isrcs
 from extract.requester import RawPage
 
 ARTIST = "artist"
@@ -24,6 +25,7 @@ class EntityRegistry:
         self._seen: dict[str, set[str]] = {ARTIST: set(), ALBUM: set()}
         self._detailed: dict[str, set[str]] = {ARTIST: set(), ALBUM: set()}
         self._requested: dict[str, set[str]] = {ARTIST: set(), ALBUM: set()}
+        self._isrcs: dict[str, None] = {}  # in the order first seen (MusicBrainz looks them up, extract.musicbrainz)
 
     def observe(self, page: RawPage) -> None:
         """Note the ids a kept page mentions, and those it carries in full."""
@@ -31,7 +33,9 @@ class EntityRegistry:
             return
         artists, albums = mentioned_ids(page.response)
         full_artists, full_albums = detailed_ids(page.source, page.response)
+        isrcs = sorted(mentioned_isrcs(page.response))
         with self._lock:
+            self._isrcs.update(dict.fromkeys(isrcs))
             self._seen[ARTIST] |= artists
             self._seen[ALBUM] |= albums
             self._detailed[ARTIST] |= full_artists
@@ -49,6 +53,11 @@ class EntityRegistry:
             claimed = [i for i in dict.fromkeys(wanted) if i not in done]
             self._requested[kind].update(claimed)
             return claimed
+
+    def seen_isrcs(self) -> list[str]:
+        """Every track ISRC the run's pages mentioned, in the order first seen."""
+        with self._lock:
+            return list(self._isrcs)
 
     def known_after_run(self, kind: str) -> frozenset[str]:
         """Known ids for the next run: those known before plus every full object kept in this run."""

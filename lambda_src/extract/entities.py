@@ -105,3 +105,8 @@ def played_at_of_ms(millis: int) -> str:
     """Unix ms as the API writes `played_at` (`2026-11-24T06:15:03.123Z`)."""
     moment = _EPOCH + timedelta(milliseconds=millis)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def iter_objects(node: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object in `node`, depth first (what the other readers of a page walk)."""
+    return _objects(node)

@@ -30,7 +30,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from contracts.manifest import STATUS_COMPLETE, STATUS_PARTIAL, CaptureManifest, Manifest, PendingWork
+from contracts.manifest import STATUS_COMPLETE, STATUS_PARTIAL, CaptureManifest, Manifest, NotFound, PendingWork
 from contracts.raw_zone import ApiMode, RunLocation, Source, new_run_id
 from extract import endpoints as ep
 from extract.auth import ClientCredentialsAuth, RefreshTokenAuth, TokenEndpointUnavailable
@@ -45,7 +45,10 @@ from extract.capture import (
 )
 from extract.credentials import CredentialsError, SecretsManagerTokenCache, read_app_credentials, read_user_token
 from extract.enrichment import ALBUM, ARTIST, EntityRegistry
+from extract.isrcs import SOURCE as MUSICBRAINZ
+from extract.isrcs import as_pending, due_isrcs, not_found_after, other_pending, pending_isrcs
 from extract.ledger import RunLedger
+from extract.musicbrainz import LookupResult, lookups_for
 from extract.pacing import Pacing, RunStopped
 from extract.raw_bucket import RawBucket, RawBucketUnreachable
 from extract.raw_writer import RawWriter
@@ -156,7 +159,8 @@ def _run(
         settings.api_mode,
         len(state.pending),
     )
-    pending = _extract(settings, sources, registry, state, pacing)
+    pending = _extract(settings, sources, registry, replace(state, pending=other_pending(state.pending)), pacing)
+    recordings = _enrich_recordings(settings, state, registry, reader, ledger, pacing, location.ingest_date, now)
     files = writer.close()
 
     manifest = Manifest(
@@ -172,9 +176,10 @@ def _run(
         cursors={"recently_played_after": sources.recently_played_after} if sources.recently_played_after else {},
         errors=[*ledger.errors, *taken.errors],
         fallbacks=ledger.fallbacks,
-        pending=pending,
+        pending=[*pending, *as_pending(recordings.pending)],
         captures=taken.refs,
         gaps=[*taken.gaps, *sources.gaps],
+        not_found=[NotFound(MUSICBRAINZ, isrc) for isrc in recordings.not_found],
     )
     bucket.put(location.manifest_key, manifest.to_json().encode("utf-8"), content_type="application/json")
     # Phase 2: the captures taken leave the ledger with the state the manifest's run leaves.
@@ -184,13 +189,20 @@ def _run(
             recently_played_after=sources.recently_played_after,
             known_artist_ids=registry.known_after_run(ARTIST),
             known_album_ids=registry.known_after_run(ALBUM),
-            pending=tuple(dict.fromkeys([*pending, *reader.retry_next_run])),
+            pending=tuple(dict.fromkeys([*pending, *reader.retry_next_run, *as_pending(recordings.pending)])),
             gaps=(*state.gaps, *sources.gaps),
             updated_by_run=location.run_id,
+            known_isrcs=state.known_isrcs | frozenset(recordings.found),
+            isrcs_not_found=not_found_after(
+                state.isrcs_not_found,
+                recordings.found,
+                [*recordings.not_found, *recordings.refused],
+                location.ingest_date,
+            ),
         ),
     )
     _log_outcome(manifest, ledger, pacing)
-    return _summary(location, manifest, ledger, pacing)
+    return {**_summary(location, manifest, ledger, pacing), "musicbrainz": recordings.summary()}
 
 
 def run_capture(
@@ -261,6 +273,15 @@ def _capture(
     pending = enrichment_pending(
         state, frozenset(registry.claim(ARTIST, (), enrich)), frozenset(registry.claim(ALBUM, (), enrich))
     )
+    if settings.musicbrainz.enabled:  # a capture makes no lookups: the next daily run does them
+        due = due_isrcs(
+            registry.seen_isrcs(),
+            state.known_isrcs,
+            state.isrcs_not_found,
+            location.capture_date,
+            settings.musicbrainz.retry_not_found_after_days,
+        )
+        pending = tuple(dict.fromkeys([*pending, *as_pending(due)]))
     save_state(bucket, captured_state(state, location, sources.recently_played_after, sources.gaps, pending))
     log.info(
         "capture %s: %d page(s), %d API call(s), %d gap(s), cursor %s",
@@ -371,6 +392,54 @@ def _extract(
             else:
                 pending += scheduler.run(tasks_for(claimed))
     return list(dict.fromkeys(pending))
+
+
+def _enrich_recordings(
+    settings: ExtractSettings,
+    state: ExtractState,
+    registry: EntityRegistry,
+    reader: PageReader,
+    ledger: RunLedger,
+    pacing: Pacing,
+    today: date,
+    now: Callable[[], datetime],
+) -> LookupResult:
+    """The MusicBrainz lookups of this run (extract.musicbrainz), after the Spotify reading: the ISRCs a previous
+    run or capture left first, then those this run saw for the first time; within the enrichment's own budget and
+    the Lambda's time left. Switched off, the pending lookups wait (none is dropped)."""
+    musicbrainz = settings.musicbrainz
+    left = pending_isrcs(state.pending)
+    if not musicbrainz.enabled:
+        return LookupResult(pending=left)
+    isrcs = list(
+        dict.fromkeys(
+            [
+                *left,
+                *due_isrcs(
+                    registry.seen_isrcs(),
+                    state.known_isrcs,
+                    state.isrcs_not_found,
+                    today,
+                    musicbrainz.retry_not_found_after_days,
+                ),
+            ]
+        )
+    )
+    if not isrcs:
+        return LookupResult()
+    if pacing.stopped:
+        return LookupResult(due=len(isrcs), pending=isrcs, stop_reason=pacing.stop_reason)
+    lookups = lookups_for(musicbrainz, settings.musicbrainz_url, settings.retry, reader.keep, ledger, now)
+    seconds = min(float(musicbrainz.time_budget_seconds), pacing.seconds_left())
+    result = lookups.run(isrcs, seconds)
+    log.info(
+        "MusicBrainz: %d ISRC(s) due, %d found, %d not found, %d pending",
+        result.due,
+        len(result.found),
+        len(result.not_found),
+        len(result.pending),
+    )
+    return result
 
 
 def _log_outcome(manifest: Manifest, ledger: RunLedger, pacing: Pacing) -> None:

@@ -25,8 +25,17 @@ API_CALLS_ABOVE_MINIMUM = "ApiCallsAboveMinimum"
 ENTITY_ERRORS = "EntityErrors"
 # Reads of recently played that could not reach back to the cursor (contracts.manifest.PlayGap): plays may be lost.
 PLAY_GAPS = "RecentlyPlayedGaps"
+# The MusicBrainz enrichment of a daily run (extract.musicbrainz): ISRCs looked up (a request each, retries aside),
+# those MusicBrainz did not know, those left for the next run (the enrichment's budget or an unwell service), and
+# whether the lookups stopped because MusicBrainz kept failing (503s past the attempts, or no answer): alarmed.
+MUSICBRAINZ_LOOKUPS = "MusicBrainzLookups"
+MUSICBRAINZ_NOT_FOUND = "MusicBrainzNotFound"
+MUSICBRAINZ_PENDING = "MusicBrainzPending"
+MUSICBRAINZ_UNAVAILABLE = "MusicBrainzUnavailable"
 # What the dashboard draws as the extraction's work.
 WORK_COUNTS = (PAGES_WRITTEN, API_CALLS, API_CALLS_ABOVE_MINIMUM, ENTITY_ERRORS, EXTRACTION_PARTIAL, PLAY_GAPS)
+# ... and as the enrichment's.
+MUSICBRAINZ_COUNTS = (MUSICBRAINZ_LOOKUPS, MUSICBRAINZ_NOT_FOUND, MUSICBRAINZ_PENDING, MUSICBRAINZ_UNAVAILABLE)
 
 
 def read_id(summary: dict[str, Any]) -> str | None:
@@ -45,4 +54,18 @@ def run_metrics(summary: dict[str, Any]) -> dict[str, float]:
         ENTITY_ERRORS: summary.get("errors_count", 0),
         # Gaps this read found itself (a daily manifest also carries its captures' gaps, counted when captured).
         PLAY_GAPS: sum(1 for gap in summary.get("gaps", []) if gap.get("detected_by") == read_id(summary)),
+        **musicbrainz_metrics(summary),
+    }
+
+
+def musicbrainz_metrics(summary: dict[str, Any]) -> dict[str, float]:
+    """The enrichment's metrics of a daily run; none for a capture or a read that did not run."""
+    lookups = summary.get("musicbrainz")
+    if not isinstance(lookups, dict):
+        return {}
+    return {
+        MUSICBRAINZ_LOOKUPS: lookups.get("found", 0) + lookups.get("not_found", 0) + lookups.get("refused", 0),
+        MUSICBRAINZ_NOT_FOUND: lookups.get("not_found", 0),
+        MUSICBRAINZ_PENDING: lookups.get("pending", 0),
+        MUSICBRAINZ_UNAVAILABLE: int(bool(lookups.get("unavailable"))),
     }

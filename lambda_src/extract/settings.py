@@ -2,7 +2,8 @@
 
 The CDK stack and the local runtime both build the environment with `environment_from_config`, so the Lambda
 never reads the configuration file and no variable name is spelled twice. The setting types the configuration
-shares with the Lambda (`SourceSelection` is its [sources] table, `RetryPolicy` the retry keys of [extract]) are
+shares with the Lambda (`SourceSelection` is its [sources] table, `RetryPolicy` the retry keys of [extract],
+`MusicBrainzSettings` its [musicbrainz] table) are
 defined here and composed into `config`, which the bundle does not ship: keep this module's imports light.
 No secret value is ever an environment variable: only the names of the Secrets Manager secrets are.
 """
@@ -30,6 +31,10 @@ ENV_RETRY = "SPOTIFY_RETRY"
 # the way AWS_ENDPOINT_URL points boto3 at moto.
 ENV_API_URL = "SPOTIFY_API_URL"
 ENV_TOKEN_URL = "SPOTIFY_TOKEN_URL"
+# The MusicBrainz enrichment's settings ([musicbrainz], as JSON) and, like the Spotify URLs, where the service lives.
+ENV_MUSICBRAINZ = "MUSICBRAINZ"
+ENV_MUSICBRAINZ_URL = "MUSICBRAINZ_URL"
+DEFAULT_MUSICBRAINZ_URL = "https://musicbrainz.org/ws/2/"
 
 DEFAULT_API_URL = "https://api.spotify.com/v1/"
 DEFAULT_TOKEN_URL = "https://accounts.spotify.com/api/token"
@@ -90,6 +95,39 @@ class SourceSelection:
 
 
 @dataclass(frozen=True)
+class MusicBrainzSettings:
+    """The MusicBrainz enrichment: the [musicbrainz] table of the configuration (config.PipelineConfig.musicbrainz).
+
+    Every ISRC a run sees for the first time is looked up once, one request per `min_interval_seconds` at most (the
+    service allows one a second per client), for at most `time_budget_seconds` a run; an ISRC MusicBrainz does not
+    know is asked again after `retry_not_found_after_days` (the database grows), not every day."""
+
+    enabled: bool
+    user_agent: str
+    min_interval_seconds: float
+    time_budget_seconds: int
+    retry_not_found_after_days: int
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> MusicBrainzSettings:
+        try:
+            return cls(**json.loads(text))
+        except (json.JSONDecodeError, TypeError) as error:
+            raise SettingsError(
+                f"{ENV_MUSICBRAINZ} is not valid MusicBrainz settings ({error}); redeploy so the stack rewrites it"
+            ) from None
+
+
+# A function deployed without the variable (by an older stack) enriches nothing from MusicBrainz.
+MUSICBRAINZ_OFF = MusicBrainzSettings(
+    enabled=False, user_agent="", min_interval_seconds=1.0, time_budget_seconds=0, retry_not_found_after_days=30
+)
+
+
+@dataclass(frozen=True)
 class ExtractSettings:
     raw_bucket: str
     api_mode: str
@@ -101,6 +139,8 @@ class ExtractSettings:
     retry: RetryPolicy
     api_url: str
     token_url: str
+    musicbrainz: MusicBrainzSettings = MUSICBRAINZ_OFF
+    musicbrainz_url: str = DEFAULT_MUSICBRAINZ_URL
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> ExtractSettings:
@@ -131,6 +171,15 @@ class ExtractSettings:
         if not lowest <= concurrency <= highest:
             raise SettingsError(f"{ENV_CONCURRENCY}={concurrency}; use {lowest} to {highest}")
         api_url = env.get(ENV_API_URL) or DEFAULT_API_URL
+        musicbrainz_json = env.get(ENV_MUSICBRAINZ, "").strip()
+        musicbrainz = MusicBrainzSettings.from_json(musicbrainz_json) if musicbrainz_json else MUSICBRAINZ_OFF
+        musicbrainz_url = env.get(ENV_MUSICBRAINZ_URL) or DEFAULT_MUSICBRAINZ_URL
+        if musicbrainz.enabled and env.get(ENV_API_URL) and not env.get(ENV_MUSICBRAINZ_URL):
+            # Spotify is a stand-in here (a fake, a test): the real MusicBrainz must not be called by accident.
+            raise SettingsError(
+                f"{ENV_API_URL} points at another Spotify but {ENV_MUSICBRAINZ_URL} is not set; point it at the "
+                "MusicBrainz to use (the local runtime's fake) or turn [musicbrainz] enabled off"
+            )
         return cls(
             raw_bucket=required(ENV_RAW_BUCKET),
             api_mode=api_mode,
@@ -142,6 +191,8 @@ class ExtractSettings:
             retry=retry,
             api_url=api_url if api_url.endswith("/") else api_url + "/",
             token_url=env.get(ENV_TOKEN_URL) or DEFAULT_TOKEN_URL,
+            musicbrainz=musicbrainz,
+            musicbrainz_url=musicbrainz_url if musicbrainz_url.endswith("/") else musicbrainz_url + "/",
         )
 
 
@@ -162,4 +213,5 @@ def environment_from_config(
         ENV_USER_TOKEN_SECRET_ID: user_token_secret_id,
         ENV_BUDGET_MARGIN: str(extract.budget_margin_seconds),
         ENV_RETRY: json.dumps(asdict(extract.retry), sort_keys=True),
+        ENV_MUSICBRAINZ: config.musicbrainz.to_json(),
     }

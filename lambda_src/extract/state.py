@@ -5,7 +5,9 @@
      "known_artist_ids": [...], "known_album_ids": [...],   # details fetched once, not again
      "pending": [{"source": "...", "entity_id": "..."}],    # work a partial run left, done first next run
      "captures": [{"capture_id": "...", "manifest_key": "...", "taken_by": null}],  # not yet handed off
-     "gaps": [{"source": "recently_played", "gap_from": "...", "gap_to": "...", "detected_by": "..."}]}
+     "gaps": [{"source": "recently_played", "gap_from": "...", "gap_to": "...", "detected_by": "..."}],
+     "known_isrcs": [...],                         # ISRCs MusicBrainz answered: never looked up again
+     "isrcs_not_found": {"<ISRC>": "2026-11-24"}}  # ISRCs it did not know, and the day it was asked (extract.isrcs)
 
 `captures` is the handoff ledger between the captures of recently played and the daily run (extract.capture):
 a capture adds itself once its `_capture.json` is written; a daily run marks the captures it takes with its own
@@ -17,6 +19,7 @@ manifest's key (`taken_by`) before it writes that manifest, and drops them after
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 from contracts.manifest import PendingWork, PlayGap
@@ -49,6 +52,8 @@ class ExtractState:
     captures: tuple[CaptureHandoff, ...] = ()
     gaps: tuple[PlayGap, ...] = ()
     updated_by_run: str | None = field(default=None, compare=False)
+    known_isrcs: frozenset[str] = frozenset()
+    isrcs_not_found: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def to_json(self) -> str:
         return json.dumps(
@@ -61,6 +66,8 @@ class ExtractState:
                 "pending": [{"source": p.source, "entity_id": p.entity_id} for p in self.pending],
                 "captures": [asdict(c) for c in self.captures],
                 "gaps": [asdict(g) for g in self.gaps[-GAPS_KEPT:]],
+                "known_isrcs": sorted(self.known_isrcs),
+                "isrcs_not_found": dict(sorted(self.isrcs_not_found.items())),
             },
             indent=1,
         )
@@ -88,6 +95,9 @@ class ExtractState:
                 captures=tuple(CaptureHandoff(**c) for c in raw.get("captures", [])),
                 gaps=tuple(PlayGap(**g) for g in raw.get("gaps", [])),
                 updated_by_run=raw.get("updated_by_run"),
+                # Absent from states written before the MusicBrainz enrichment: nothing looked up yet.
+                known_isrcs=frozenset(str(i) for i in raw.get("known_isrcs", [])),
+                isrcs_not_found={str(k): str(v) for k, v in raw.get("isrcs_not_found", {}).items()},
             )
         except (KeyError, TypeError, AttributeError) as error:
             raise StateError(f"state object {where} is missing or mistypes {error}; {recovery}") from None

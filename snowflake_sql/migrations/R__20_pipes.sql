@@ -350,3 +350,106 @@ AS COPY INTO ${DATABASE}.${LANDING_SCHEMA}.FACT_SAVED_TRACK (
     )
     FILE_FORMAT = (FORMAT_NAME = '${DATABASE}.${LANDING_SCHEMA}.${FILE_FORMAT}')
     ON_ERROR = SKIP_FILE;
+
+CREATE PIPE IF NOT EXISTS ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_RECORDING_PIPE
+    AUTO_INGEST = TRUE
+    ERROR_INTEGRATION = ${ERROR_INTEGRATION}
+    COMMENT = 'Loads each Parquet file notified under model/musicbrainz_recording/'
+AS COPY INTO ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_RECORDING (
+        isrc,
+        musicbrainz_recording_id,
+        recording_title,
+        recordings_found,
+        genres,
+        run_id,
+        ingest_date,
+        source_file,
+        loaded_file,
+        loaded_at
+    )
+    FROM (
+        SELECT
+            $1:isrc::VARCHAR,
+            $1:musicbrainz_recording_id::VARCHAR,
+            $1:recording_title::VARCHAR,
+            $1:recordings_found::NUMBER(10,0),
+            $1:genres::ARRAY,
+            $1:run_id::VARCHAR,
+            $1:ingest_date::DATE,
+            $1:source_file::VARCHAR,
+            METADATA$FILENAME,
+            METADATA$START_SCAN_TIME
+        FROM @${DATABASE}.${LANDING_SCHEMA}.${STAGE}/musicbrainz_recording/
+    )
+    FILE_FORMAT = (FORMAT_NAME = '${DATABASE}.${LANDING_SCHEMA}.${FILE_FORMAT}')
+    ON_ERROR = SKIP_FILE;
+
+CREATE PIPE IF NOT EXISTS ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_RELEASE_PIPE
+    AUTO_INGEST = TRUE
+    ERROR_INTEGRATION = ${ERROR_INTEGRATION}
+    COMMENT = 'Loads each Parquet file notified under model/musicbrainz_release/'
+AS COPY INTO ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_RELEASE (
+        isrc,
+        musicbrainz_release_id,
+        release_title,
+        release_date,
+        release_country,
+        label_name,
+        musicbrainz_label_id,
+        run_id,
+        ingest_date,
+        source_file,
+        loaded_file,
+        loaded_at
+    )
+    FROM (
+        SELECT
+            $1:isrc::VARCHAR,
+            $1:musicbrainz_release_id::VARCHAR,
+            $1:release_title::VARCHAR,
+            $1:release_date::VARCHAR,
+            $1:release_country::VARCHAR,
+            $1:label_name::VARCHAR,
+            $1:musicbrainz_label_id::VARCHAR,
+            $1:run_id::VARCHAR,
+            $1:ingest_date::DATE,
+            $1:source_file::VARCHAR,
+            METADATA$FILENAME,
+            METADATA$START_SCAN_TIME
+        FROM @${DATABASE}.${LANDING_SCHEMA}.${STAGE}/musicbrainz_release/
+    )
+    FILE_FORMAT = (FORMAT_NAME = '${DATABASE}.${LANDING_SCHEMA}.${FILE_FORMAT}')
+    ON_ERROR = SKIP_FILE;
+
+CREATE PIPE IF NOT EXISTS ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_ARTIST_CREDIT_PIPE
+    AUTO_INGEST = TRUE
+    ERROR_INTEGRATION = ${ERROR_INTEGRATION}
+    COMMENT = 'Loads each Parquet file notified under model/musicbrainz_artist_credit/'
+AS COPY INTO ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_ARTIST_CREDIT (
+        isrc,
+        artist_position,
+        musicbrainz_artist_id,
+        artist_name,
+        genres,
+        run_id,
+        ingest_date,
+        source_file,
+        loaded_file,
+        loaded_at
+    )
+    FROM (
+        SELECT
+            $1:isrc::VARCHAR,
+            $1:artist_position::NUMBER(10,0),
+            $1:musicbrainz_artist_id::VARCHAR,
+            $1:artist_name::VARCHAR,
+            $1:genres::ARRAY,
+            $1:run_id::VARCHAR,
+            $1:ingest_date::DATE,
+            $1:source_file::VARCHAR,
+            METADATA$FILENAME,
+            METADATA$START_SCAN_TIME
+        FROM @${DATABASE}.${LANDING_SCHEMA}.${STAGE}/musicbrainz_artist_credit/
+    )
+    FILE_FORMAT = (FORMAT_NAME = '${DATABASE}.${LANDING_SCHEMA}.${FILE_FORMAT}')
+    ON_ERROR = SKIP_FILE;

@@ -232,3 +232,70 @@ AS SELECT
             WHEN source_file IS NULL THEN 'source_file is null'
         END AS reject_rule
     FROM ${DATABASE}.${LANDING_SCHEMA}.FACT_SAVED_TRACK;
+
+CREATE OR REPLACE VIEW ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_RECORDING_CHECKED
+    COMMENT = 'Landing MUSICBRAINZ_RECORDING with REJECT_RULE: the first rule a row breaks, null when it breaks none'
+AS SELECT
+        isrc,
+        musicbrainz_recording_id,
+        recording_title,
+        recordings_found,
+        genres,
+        run_id,
+        ingest_date,
+        source_file,
+        loaded_file,
+        loaded_at,
+        CASE
+            WHEN isrc IS NULL THEN 'isrc is null'
+            WHEN run_id IS NULL THEN 'run_id is null'
+            WHEN ingest_date IS NULL THEN 'ingest_date is null'
+            WHEN source_file IS NULL THEN 'source_file is null'
+        END AS reject_rule
+    FROM ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_RECORDING;
+
+CREATE OR REPLACE VIEW ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_RELEASE_CHECKED
+    COMMENT = 'Landing MUSICBRAINZ_RELEASE with REJECT_RULE: the first rule a row breaks, null when it breaks none'
+AS SELECT
+        isrc,
+        musicbrainz_release_id,
+        release_title,
+        release_date,
+        release_country,
+        label_name,
+        musicbrainz_label_id,
+        run_id,
+        ingest_date,
+        source_file,
+        loaded_file,
+        loaded_at,
+        CASE
+            WHEN isrc IS NULL THEN 'isrc is null'
+            WHEN musicbrainz_release_id IS NULL THEN 'musicbrainz_release_id is null'
+            WHEN run_id IS NULL THEN 'run_id is null'
+            WHEN ingest_date IS NULL THEN 'ingest_date is null'
+            WHEN source_file IS NULL THEN 'source_file is null'
+        END AS reject_rule
+    FROM ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_RELEASE;
+
+CREATE OR REPLACE VIEW ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_ARTIST_CREDIT_CHECKED
+    COMMENT = 'Landing MUSICBRAINZ_ARTIST_CREDIT with REJECT_RULE: the first rule a row breaks, null when it breaks none'
+AS SELECT
+        isrc,
+        artist_position,
+        musicbrainz_artist_id,
+        artist_name,
+        genres,
+        run_id,
+        ingest_date,
+        source_file,
+        loaded_file,
+        loaded_at,
+        CASE
+            WHEN isrc IS NULL THEN 'isrc is null'
+            WHEN artist_position IS NULL THEN 'artist_position is null'
+            WHEN run_id IS NULL THEN 'run_id is null'
+            WHEN ingest_date IS NULL THEN 'ingest_date is null'
+            WHEN source_file IS NULL THEN 'source_file is null'
+        END AS reject_rule
+    FROM ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_ARTIST_CREDIT;

@@ -401,6 +401,124 @@ AS SELECT
         ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
     ) = 1;
 
+CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.MUSICBRAINZ_RECORDING (
+    isrc                     VARCHAR,
+    musicbrainz_recording_id VARCHAR,
+    recording_title          VARCHAR,
+    recordings_found         NUMBER(10,0),
+    genres                   ARRAY,
+    run_id                   VARCHAR,
+    ingest_date              DATE,
+    source_file              VARCHAR
+)
+    TARGET_LAG = '${TARGET_LAG}'
+    WAREHOUSE = ${WAREHOUSE}
+    REFRESH_MODE = FULL
+    COMMENT = 'UPSERT per (isrc): one row per key, each column its latest non-null value; lineage names the latest run'
+AS SELECT
+        isrc,
+        FIRST_VALUE(musicbrainz_recording_id) IGNORE NULLS OVER (
+            PARTITION BY isrc ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS musicbrainz_recording_id,
+        FIRST_VALUE(recording_title) IGNORE NULLS OVER (
+            PARTITION BY isrc ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS recording_title,
+        FIRST_VALUE(recordings_found) IGNORE NULLS OVER (
+            PARTITION BY isrc ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS recordings_found,
+        FIRST_VALUE(genres) IGNORE NULLS OVER (
+            PARTITION BY isrc ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS genres,
+        run_id,
+        ingest_date,
+        source_file
+    FROM ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_RECORDING_CHECKED
+    WHERE reject_rule IS NULL
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY isrc
+        ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+    ) = 1;
+
+CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.MUSICBRAINZ_RELEASE (
+    isrc                   VARCHAR,
+    musicbrainz_release_id VARCHAR,
+    release_title          VARCHAR,
+    release_date           VARCHAR,
+    release_country        VARCHAR,
+    label_name             VARCHAR,
+    musicbrainz_label_id   VARCHAR,
+    run_id                 VARCHAR,
+    ingest_date            DATE,
+    source_file            VARCHAR
+)
+    TARGET_LAG = '${TARGET_LAG}'
+    WAREHOUSE = ${WAREHOUSE}
+    REFRESH_MODE = FULL
+    COMMENT = 'UPSERT per (isrc, musicbrainz_release_id): one row per key, each column its latest non-null value; lineage names the latest run'
+AS SELECT
+        isrc,
+        musicbrainz_release_id,
+        FIRST_VALUE(release_title) IGNORE NULLS OVER (
+            PARTITION BY isrc, musicbrainz_release_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS release_title,
+        FIRST_VALUE(release_date) IGNORE NULLS OVER (
+            PARTITION BY isrc, musicbrainz_release_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS release_date,
+        FIRST_VALUE(release_country) IGNORE NULLS OVER (
+            PARTITION BY isrc, musicbrainz_release_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS release_country,
+        FIRST_VALUE(label_name) IGNORE NULLS OVER (
+            PARTITION BY isrc, musicbrainz_release_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS label_name,
+        FIRST_VALUE(musicbrainz_label_id) IGNORE NULLS OVER (
+            PARTITION BY isrc, musicbrainz_release_id ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS musicbrainz_label_id,
+        run_id,
+        ingest_date,
+        source_file
+    FROM ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_RELEASE_CHECKED
+    WHERE reject_rule IS NULL
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY isrc, musicbrainz_release_id
+        ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+    ) = 1;
+
+CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.MUSICBRAINZ_ARTIST_CREDIT (
+    isrc                  VARCHAR,
+    artist_position       NUMBER(10,0),
+    musicbrainz_artist_id VARCHAR,
+    artist_name           VARCHAR,
+    genres                ARRAY,
+    run_id                VARCHAR,
+    ingest_date           DATE,
+    source_file           VARCHAR
+)
+    TARGET_LAG = '${TARGET_LAG}'
+    WAREHOUSE = ${WAREHOUSE}
+    REFRESH_MODE = FULL
+    COMMENT = 'UPSERT per (isrc, artist_position): one row per key, each column its latest non-null value; lineage names the latest run'
+AS SELECT
+        isrc,
+        artist_position,
+        FIRST_VALUE(musicbrainz_artist_id) IGNORE NULLS OVER (
+            PARTITION BY isrc, artist_position ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS musicbrainz_artist_id,
+        FIRST_VALUE(artist_name) IGNORE NULLS OVER (
+            PARTITION BY isrc, artist_position ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS artist_name,
+        FIRST_VALUE(genres) IGNORE NULLS OVER (
+            PARTITION BY isrc, artist_position ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+        ) AS genres,
+        run_id,
+        ingest_date,
+        source_file
+    FROM ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_ARTIST_CREDIT_CHECKED
+    WHERE reject_rule IS NULL
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY isrc, artist_position
+        ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
+    ) = 1;
+
 CREATE OR REPLACE VIEW ${REJECTS_VIEW}
     COMMENT = 'Landing rows that broke a rule, with the rule: reported here instead of merged'
 AS
@@ -472,4 +590,25 @@ AS
         reject_rule AS rule,
         TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('track_id', track_id, 'saved_at', saved_at)) AS record_key,
         run_id, ingest_date, source_file, loaded_file, loaded_at
-    FROM ${DATABASE}.${LANDING_SCHEMA}.FACT_SAVED_TRACK_CHECKED WHERE reject_rule IS NOT NULL;
+    FROM ${DATABASE}.${LANDING_SCHEMA}.FACT_SAVED_TRACK_CHECKED WHERE reject_rule IS NOT NULL
+    UNION ALL
+    SELECT
+        'musicbrainz_recording' AS table_name,
+        reject_rule AS rule,
+        TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('isrc', isrc)) AS record_key,
+        run_id, ingest_date, source_file, loaded_file, loaded_at
+    FROM ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_RECORDING_CHECKED WHERE reject_rule IS NOT NULL
+    UNION ALL
+    SELECT
+        'musicbrainz_release' AS table_name,
+        reject_rule AS rule,
+        TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('isrc', isrc, 'musicbrainz_release_id', musicbrainz_release_id)) AS record_key,
+        run_id, ingest_date, source_file, loaded_file, loaded_at
+    FROM ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_RELEASE_CHECKED WHERE reject_rule IS NOT NULL
+    UNION ALL
+    SELECT
+        'musicbrainz_artist_credit' AS table_name,
+        reject_rule AS rule,
+        TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('isrc', isrc, 'artist_position', artist_position)) AS record_key,
+        run_id, ingest_date, source_file, loaded_file, loaded_at
+    FROM ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_ARTIST_CREDIT_CHECKED WHERE reject_rule IS NOT NULL;

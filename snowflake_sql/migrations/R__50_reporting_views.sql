@@ -5,6 +5,59 @@
 -- Conventions: a track's "main artist" is the artist at position 0 (credits are snapshots: one per track);
 -- TRACK_MINUTES is the track's length, the best estimate of listening time the API gives (recently-played does
 -- not say how long a play lasted); RELEASE_DECADE is the album's release year rounded down to the decade (1987 -> 1980).
+--
+-- MusicBrainz (the CORE.MUSICBRAINZ_* tables, keyed by ISRC) fills what the 2026 Spotify API withholds. Which source
+-- wins: Spotify, wherever it gives a value (a label, a non-empty genre list); MusicBrainz fills only what Spotify
+-- leaves empty, and every such column says where its value came from (*_SOURCE: 'spotify' or 'musicbrainz').
+-- Spotify's ids are the model's keys; MusicBrainz is matched to them through the track's ISRC:
+--   a track   -> the recording of its ISRC (MUSICBRAINZ_RECORDING);
+--   an album  -> among the releases of its tracks' recordings, the one titled as the album (case aside), then the
+--                one carrying most of its tracks, then one with a label, then the earliest, then by id;
+--   an artist -> the artist credited under the same name (case aside) on a recording of one of its tracks; among
+--                several, the one with most genres, then by id.
+
+CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.ALBUM_MUSICBRAINZ
+    COMMENT = 'One row per album matched to a MusicBrainz release through the ISRCs of its tracks'
+AS WITH candidates AS (
+        SELECT
+            t.album_id,
+            rel.musicbrainz_release_id,
+            rel.release_title,
+            rel.release_date,
+            rel.release_country,
+            rel.label_name,
+            COUNT(DISTINCT t.track_id) AS album_tracks
+        FROM ${DATABASE}.${CORE_SCHEMA}.DIM_TRACK t
+        JOIN ${DATABASE}.${CORE_SCHEMA}.MUSICBRAINZ_RELEASE rel ON rel.isrc = UPPER(t.isrc)
+        GROUP BY t.album_id, rel.musicbrainz_release_id, rel.release_title, rel.release_date, rel.release_country,
+            rel.label_name
+    )
+    SELECT c.album_id, c.musicbrainz_release_id, c.release_title, c.release_date, c.release_country, c.label_name
+    FROM candidates c
+    LEFT JOIN ${DATABASE}.${CORE_SCHEMA}.DIM_ALBUM al ON al.album_id = c.album_id
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY c.album_id
+        ORDER BY CASE WHEN LOWER(c.release_title) = LOWER(al.album_name) THEN 0 ELSE 1 END,
+            c.album_tracks DESC,
+            CASE WHEN c.label_name IS NULL THEN 1 ELSE 0 END,
+            c.release_date NULLS LAST,
+            c.musicbrainz_release_id
+    ) = 1;
+
+CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.ARTIST_MUSICBRAINZ
+    COMMENT = 'One row per artist matched to a MusicBrainz artist credited under its name on one of its tracks'
+AS SELECT
+        ta.artist_id,
+        c.musicbrainz_artist_id,
+        c.genres
+    FROM ${DATABASE}.${CORE_SCHEMA}.BRIDGE_TRACK_ARTIST ta
+    JOIN ${DATABASE}.${CORE_SCHEMA}.DIM_TRACK t ON t.track_id = ta.track_id
+    JOIN ${DATABASE}.${CORE_SCHEMA}.DIM_ARTIST a ON a.artist_id = ta.artist_id
+    JOIN ${DATABASE}.${CORE_SCHEMA}.MUSICBRAINZ_ARTIST_CREDIT c
+        ON c.isrc = UPPER(t.isrc) AND LOWER(c.artist_name) = LOWER(a.artist_name)
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY ta.artist_id ORDER BY COALESCE(ARRAY_SIZE(c.genres), 0) DESC, c.musicbrainz_artist_id
+    ) = 1;
 
 CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.TRACKS
     COMMENT = 'One row per track, with its album, main artist and the names of all its artists'
@@ -21,7 +74,8 @@ AS SELECT
         main.artist_id AS main_artist_id,
         ar.artist_name AS main_artist_name,
         credits.artist_names,
-        credits.artist_count
+        credits.artist_count,
+        mb.musicbrainz_recording_id
     FROM ${DATABASE}.${CORE_SCHEMA}.DIM_TRACK t
     LEFT JOIN ${DATABASE}.${CORE_SCHEMA}.DIM_ALBUM al ON al.album_id = t.album_id
     LEFT JOIN ${DATABASE}.${CORE_SCHEMA}.BRIDGE_TRACK_ARTIST main
@@ -36,7 +90,8 @@ AS SELECT
         FROM ${DATABASE}.${CORE_SCHEMA}.BRIDGE_TRACK_ARTIST ta
         LEFT JOIN ${DATABASE}.${CORE_SCHEMA}.DIM_ARTIST a ON a.artist_id = ta.artist_id
         GROUP BY ta.track_id
-    ) credits ON credits.track_id = t.track_id;
+    ) credits ON credits.track_id = t.track_id
+    LEFT JOIN ${DATABASE}.${CORE_SCHEMA}.MUSICBRAINZ_RECORDING mb ON mb.isrc = UPPER(t.isrc);
 
 CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.ALBUMS
     COMMENT = 'One row per album, with its release decade and main artist'
@@ -49,14 +104,29 @@ AS SELECT
         al.release_year,
         al.release_year - MOD(al.release_year, 10) AS release_decade,
         al.total_tracks,
-        al.label,
+        COALESCE(al.label, mb.label_name) AS label,
         al.image_url,
         main.artist_id AS main_artist_id,
-        ar.artist_name AS main_artist_name
+        ar.artist_name AS main_artist_name,
+        CASE WHEN al.label IS NOT NULL THEN 'spotify' WHEN mb.label_name IS NOT NULL THEN 'musicbrainz' END
+            AS label_source,
+        mb.release_country,
+        mb.musicbrainz_release_id
     FROM ${DATABASE}.${CORE_SCHEMA}.DIM_ALBUM al
     LEFT JOIN ${DATABASE}.${CORE_SCHEMA}.BRIDGE_ALBUM_ARTIST main
         ON main.album_id = al.album_id AND main.artist_position = 0
-    LEFT JOIN ${DATABASE}.${CORE_SCHEMA}.DIM_ARTIST ar ON ar.artist_id = main.artist_id;
+    LEFT JOIN ${DATABASE}.${CORE_SCHEMA}.DIM_ARTIST ar ON ar.artist_id = main.artist_id
+    LEFT JOIN ${DATABASE}.${REPORTING_SCHEMA}.ALBUM_MUSICBRAINZ mb ON mb.album_id = al.album_id;
+
+CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.ARTIST_GENRE_LISTS
+    COMMENT = 'One row per artist with genres: the list of Spotify where it gives one, else of MusicBrainz, and which'
+AS SELECT
+        a.artist_id,
+        CASE WHEN COALESCE(ARRAY_SIZE(a.genres), 0) > 0 THEN a.genres ELSE mb.genres END AS genres,
+        CASE WHEN COALESCE(ARRAY_SIZE(a.genres), 0) > 0 THEN 'spotify' ELSE 'musicbrainz' END AS genres_source
+    FROM ${DATABASE}.${CORE_SCHEMA}.DIM_ARTIST a
+    LEFT JOIN ${DATABASE}.${REPORTING_SCHEMA}.ARTIST_MUSICBRAINZ mb ON mb.artist_id = a.artist_id
+    WHERE COALESCE(ARRAY_SIZE(a.genres), 0) > 0 OR COALESCE(ARRAY_SIZE(mb.genres), 0) > 0;
 
 CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.ARTISTS
     COMMENT = 'One row per artist, with genre count and the first time the listener played them'
@@ -66,12 +136,16 @@ AS SELECT
         a.followers,
         a.popularity,
         a.image_url,
-        ARRAY_SIZE(a.genres) AS genre_count,
-        a.genres[0]::VARCHAR AS first_genre,
+        COALESCE(ARRAY_SIZE(g.genres), ARRAY_SIZE(a.genres)) AS genre_count,
+        g.genres[0]::VARCHAR AS first_genre,
         heard.first_played_at,
         TO_DATE(heard.first_played_at) AS first_played_date,
-        heard.plays
+        heard.plays,
+        g.genres_source,
+        mb.musicbrainz_artist_id
     FROM ${DATABASE}.${CORE_SCHEMA}.DIM_ARTIST a
+    LEFT JOIN ${DATABASE}.${REPORTING_SCHEMA}.ARTIST_MUSICBRAINZ mb ON mb.artist_id = a.artist_id
+    LEFT JOIN ${DATABASE}.${REPORTING_SCHEMA}.ARTIST_GENRE_LISTS g ON g.artist_id = a.artist_id
     LEFT JOIN (
         SELECT ta.artist_id, MIN(p.played_at) AS first_played_at, COUNT(*) AS plays
         FROM ${DATABASE}.${CORE_SCHEMA}.FACT_PLAY p
@@ -80,14 +154,30 @@ AS SELECT
     ) heard ON heard.artist_id = a.artist_id;
 
 CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.ARTIST_GENRES
-    COMMENT = 'One row per artist and genre (artists without genres have no row)'
+    COMMENT = 'One row per artist and genre, from Spotify or else MusicBrainz (artists without genres have no row)'
 AS SELECT
         a.artist_id,
         a.artist_name,
         g.value::VARCHAR AS genre,
-        g.index AS genre_position
-    FROM ${DATABASE}.${CORE_SCHEMA}.DIM_ARTIST a,
-        LATERAL FLATTEN(input => a.genres) g;
+        g.index AS genre_position,
+        l.genres_source AS genre_source
+    FROM ${DATABASE}.${CORE_SCHEMA}.DIM_ARTIST a
+    JOIN ${DATABASE}.${REPORTING_SCHEMA}.ARTIST_GENRE_LISTS l ON l.artist_id = a.artist_id,
+        LATERAL FLATTEN(input => l.genres) g;
+
+CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.ALBUM_GENRES
+    COMMENT = 'One row per album and genre: the MusicBrainz genres of the recordings of its tracks'
+AS SELECT
+        t.album_id,
+        al.album_name,
+        g.value::VARCHAR AS genre,
+        COUNT(DISTINCT t.track_id) AS album_tracks,
+        'musicbrainz' AS genre_source
+    FROM ${DATABASE}.${CORE_SCHEMA}.DIM_TRACK t
+    JOIN ${DATABASE}.${CORE_SCHEMA}.MUSICBRAINZ_RECORDING r ON r.isrc = UPPER(t.isrc)
+    LEFT JOIN ${DATABASE}.${CORE_SCHEMA}.DIM_ALBUM al ON al.album_id = t.album_id,
+        LATERAL FLATTEN(input => r.genres) g
+    GROUP BY t.album_id, al.album_name, g.value::VARCHAR;
 
 CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.PLAYS
     COMMENT = 'One row per play, with track, album and main artist'

@@ -20,7 +20,7 @@ from contracts.manifest import Manifest
 from contracts.raw_zone import STATE_KEY
 from extract.raw_writer import part_lines
 from extract.run import run_extraction
-from extract.settings import ENV_API_URL, ENV_TOKEN_URL, ExtractSettings, environment_from_config
+from extract.settings import ENV_API_URL, ENV_MUSICBRAINZ_URL, ENV_TOKEN_URL, ExtractSettings, environment_from_config
 from local.fake_spotify import FakeSpotify
 
 DAY = date(2026, 11, 24)
@@ -92,14 +92,28 @@ def raw_bucket(aws: str) -> str:
     return RAW_BUCKET
 
 
-def make_settings(server: FakeSpotify, sources: dict[str, Any] | None = None, **extract: Any) -> ExtractSettings:
+def make_settings(
+    server: FakeSpotify,
+    sources: dict[str, Any] | None = None,
+    musicbrainz: dict[str, Any] | None = None,
+    **extract: Any,
+) -> ExtractSettings:
     """Settings from the project's configuration (env "local") with `sources`/`extract` overrides, pointed at
-    the fake server: the same path the stack and the local runtime take."""
-    overrides = {"extract": {"api_mode": server.mode, **FAST_RETRY, **extract}, "sources": sources or {}}
+    the fake server: the same path the stack and the local runtime take. MusicBrainz is off unless `musicbrainz`
+    gives its `url` (a fake's) and any [musicbrainz] overrides."""
+    musicbrainz = dict(musicbrainz or {})
+    musicbrainz_url = musicbrainz.pop("url", None)
+    overrides = {
+        "extract": {"api_mode": server.mode, **FAST_RETRY, **extract},
+        "sources": sources or {},
+        "musicbrainz": {"enabled": musicbrainz_url is not None, **musicbrainz},
+    }
     config = load_config("local", overrides)
     environment = environment_from_config(config, RAW_BUCKET, CLIENT_SECRET_ID, USER_TOKEN_SECRET_ID)
     environment[ENV_API_URL] = server.api_url
     environment[ENV_TOKEN_URL] = server.token_url
+    if musicbrainz_url is not None:
+        environment[ENV_MUSICBRAINZ_URL] = musicbrainz_url
     return ExtractSettings.from_environment(environment)
 
 
@@ -150,8 +164,8 @@ class Extraction:
 
 @pytest.fixture
 def extract(raw_bucket: str) -> Callable[..., Extraction]:
-    """`extract(server, sources={...}, day=..., remaining_ms=..., **extract_overrides)`: one run of the
-    extraction against `server` (credentials stored on first use), read back from the raw bucket."""
+    """`extract(server, sources={...}, day=..., remaining_ms=..., musicbrainz={"url": ...}, **extract_overrides)`:
+    one run of the extraction against `server` (credentials stored on first use), read back from the raw bucket."""
     stored: set[int] = set()
 
     def run(
@@ -159,13 +173,14 @@ def extract(raw_bucket: str) -> Callable[..., Extraction]:
         sources: dict[str, Any] | None = None,
         day: date = DAY,
         remaining_ms: int = 600_000,
+        musicbrainz: dict[str, Any] | None = None,
         **extract_overrides: Any,
     ) -> Extraction:
         if id(server) not in stored:
             store_secrets(server)
             stored.add(id(server))
         server.set_day(day)
-        settings = make_settings(server, sources, **extract_overrides)
+        settings = make_settings(server, sources, musicbrainz, **extract_overrides)
         summary = run_extraction({"time": f"{day.isoformat()}T06:15:00Z"}, lambda: remaining_ms, settings)
         manifest_key = summary.get("manifest_key")
         return Extraction(summary, read_run(manifest_key) if manifest_key else None)

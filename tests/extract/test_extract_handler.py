@@ -28,7 +28,10 @@ EVENT = {
 @pytest.fixture
 def deployed_environment(spotify: FakeSpotify, raw_zone: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSpotify]:
     """The function's environment as the stack sets it (the fake server's URLs standing in for Spotify's)."""
-    config = load_config("local", {"sources": {"user": ["recently_played", "top_artists"], "enrich": False}})
+    config = load_config(
+        "local",
+        {"sources": {"user": ["recently_played", "top_artists"], "enrich": False}, "musicbrainz": {"enabled": False}},
+    )
     environment = environment_from_config(
         config, raw_zone.bucket, raw_zone.client_secret_id, raw_zone.user_token_secret_id
     )

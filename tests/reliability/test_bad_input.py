@@ -19,7 +19,14 @@ import boto3
 import pytest
 
 from config import CONFIG_FILE, load_config
-from extract.settings import ENV_API_MODE, ENV_API_URL, ENV_SOURCES, ENV_TOKEN_URL, environment_from_config
+from extract.settings import (
+    ENV_API_MODE,
+    ENV_API_URL,
+    ENV_MUSICBRAINZ_URL,
+    ENV_SOURCES,
+    ENV_TOKEN_URL,
+    environment_from_config,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -125,6 +132,7 @@ def handler_environment(aws_endpoint: str) -> dict[str, str]:
         "AWS_ENDPOINT_URL": aws_endpoint,
         ENV_API_URL: f"{nowhere}/v1/",
         ENV_TOKEN_URL: f"{nowhere}/api/token",
+        ENV_MUSICBRAINZ_URL: f"{nowhere}/ws/2/",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "AWS_LAMBDA_FUNCTION_NAME": "spotify-pipeline-local-extract",
     }

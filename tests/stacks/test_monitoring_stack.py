@@ -37,6 +37,7 @@ def test_every_failure_of_the_pipeline_has_an_alarm(wired: Synthesized) -> None:
         "extract-near-timeout",
         "extract-throttles",
         "extraction-failed",
+        "music-brainz-unavailable",
         "no-complete-extraction",
         "no-snowpipe-load",
         "no-successful-transform",
@@ -48,9 +49,9 @@ def test_every_failure_of_the_pipeline_has_an_alarm(wired: Synthesized) -> None:
 
 def test_without_snowflake_there_is_no_snowpipe_alarm(aws_only: Synthesized) -> None:
     names = alarms_by_name(aws_only)
-    # The nine AWS-side alarms (six failure, two freshness, one for gaps in the play history); both Snowpipe ones
-    # need the wiring.
-    assert len(names) == 9
+    # The ten AWS-side alarms (six failure, two freshness, one for gaps in the play history, one for MusicBrainz);
+    # both Snowpipe ones need the wiring.
+    assert len(names) == 10
     assert "spotify-pipeline-prod-snowpipe-errors" not in names
     assert "spotify-pipeline-prod-no-snowpipe-load" not in names
 
@@ -65,6 +66,13 @@ def test_every_failure_alarm_notifies_the_alert_topic_on_the_first_bad_datapoint
         assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold", name
         assert alarm["TreatMissingData"] == "notBreaching", name
         assert alarm["AlarmDescription"], name
+
+
+def test_musicbrainz_lookups_that_stop_on_an_unwell_service_are_alarmed(wired: Synthesized) -> None:
+    alarm = alarms_by_name(wired)["spotify-pipeline-dev-music-brainz-unavailable"]
+
+    assert alarm["MetricName"] == "MusicBrainzUnavailable"
+    assert "user_agent" in alarm["AlarmDescription"]
 
 
 def test_lambda_errors_throttles_and_duration_near_the_timeout_are_alarmed(wired: Synthesized) -> None:

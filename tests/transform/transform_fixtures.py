@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
+from musicbrainz_fixtures import musicbrainz_answer
 
 from contracts.manifest import Manifest
 from contracts.processed_zone import model_partition_prefix, quarantine_partition_prefix, run_report_key
@@ -363,6 +364,9 @@ def development_run(root: Path) -> RawRun:
     run.page("albums", _album(spotify, c.albums[ALBUM_FOUR], tracks[LOVE_ON_TOP]), entity_id=ALBUM_FOUR)
     run.page("albums", _album(spotify, c.albums[ALBUM_ZERO]), entity_id=ALBUM_ZERO)
     run.page("artists", spotify.artist(c.artists[BEYONCE]), entity_id=BEYONCE)
+    # MusicBrainz's answer for the ISRC of Love On Top (the enrichment looks each new ISRC up once).
+    isrc = tracks[LOVE_ON_TOP].isrc
+    run.page("musicbrainz_recordings", musicbrainz_answer(isrc), entity_id=isrc)
     return run
 
 
