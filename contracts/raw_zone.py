@@ -43,6 +43,16 @@ STATE_KEY = f"{RAW_ROOT}/_state/extract_state.json"
 PAGE_FILE_SUFFIX = ".jsonl.gz"
 # Lines per page file before the writer starts the next part; keeps a part a few MB at most.
 PAGES_PER_FILE = 500
+# Where a listener uploads their history export (the ZIP Spotify sends, or its JSON files): outside `spotify/`, so
+# no upload is ever read as a run's file; an upload here starts the import (history_import).
+IMPORTS_PREFIX = "imports/"
+# The ids of the tracks each history import names, one object per import (written before its manifest), which the
+# daily runs enrich through the API a bounded number at a time.
+HISTORY_TRACKS_PREFIX = f"{RAW_ROOT}/_state/history_tracks/"
+
+
+def history_tracks_key(run_id: str) -> str:
+    return f"{HISTORY_TRACKS_PREFIX}run_id={run_id}.json"
 
 
 class ApiMode:
@@ -53,6 +63,11 @@ class ApiMode:
     DEVELOPMENT = "development"
     EXTENDED = "extended"
     ALL = (DEVELOPMENT, EXTENDED)
+    # The `api_mode` of a history import's envelopes and manifest: its rows come from the export, not the API.
+    HISTORY_EXPORT = "history_export"
+    # /tracks/{id} one full track object, or /tracks?ids= batch body {"tracks": [...]}: the tracks a history
+    # export names by id only, enriched by the daily runs (extract.history_tracks).
+    TRACKS = "tracks"
 
 
 class Source:
@@ -71,6 +86,12 @@ class Source:
     ALBUMS = "albums"  # /albums?ids= batch body {"albums": [...]} or one /albums/{id} object
     ALBUM_TRACKS = "album_tracks"  # /albums/{id}/tracks pages beyond the album's embedded first page
     SEARCH = "search"  # /search, body keyed by type: {"tracks": paging, "artists": paging, ...}
+    # Rows of the listener's "Extended streaming history" export, written by the import (history_import), not the
+    # API: {"items": [export rows without the personal fields]}, entity_id = the archive member they came from.
+    HISTORY_EXPORT = "history_export"
+    # /tracks/{id} one full track object, or /tracks?ids= batch body {"tracks": [...]}: the tracks a history
+    # export names by id only, enriched by the daily runs (extract.history_tracks).
+    TRACKS = "tracks"
 
     ALL = (
         RECENTLY_PLAYED,
@@ -84,6 +105,8 @@ class Source:
         ALBUMS,
         ALBUM_TRACKS,
         SEARCH,
+        HISTORY_EXPORT,
+        TRACKS,
     )
 
 

@@ -50,6 +50,8 @@ RECORD_LISTS: dict[str, tuple[tuple[str, ...], ...]] = {
     Source.ALBUMS: (("albums",), ("tracks", "items")),
     Source.ALBUM_TRACKS: (("items",),),
     Source.SEARCH: (("tracks", "items"), ("artists", "items"), ("albums", "items"), ("playlists", "items")),
+    Source.HISTORY_EXPORT: (("items",),),
+    Source.TRACKS: (("tracks",),),
 }
 
 # A raw key is the tail of the path Spark reports for the file (`file:/...` locally, `s3://bucket/...` in Glue).
