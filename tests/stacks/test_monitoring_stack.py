@@ -37,6 +37,9 @@ def test_every_failure_of_the_pipeline_has_an_alarm(wired: Synthesized) -> None:
         "extract-near-timeout",
         "extract-throttles",
         "extraction-failed",
+        "history-import-dead-letters",
+        "history-import-errors",
+        "history-import-rejected",
         "no-complete-extraction",
         "no-snowpipe-load",
         "no-successful-transform",
@@ -48,9 +51,9 @@ def test_every_failure_of_the_pipeline_has_an_alarm(wired: Synthesized) -> None:
 
 def test_without_snowflake_there_is_no_snowpipe_alarm(aws_only: Synthesized) -> None:
     names = alarms_by_name(aws_only)
-    # The nine AWS-side alarms (six failure, two freshness, one for gaps in the play history); both Snowpipe ones
-    # need the wiring.
-    assert len(names) == 9
+    # The twelve AWS-side alarms (six failure, two freshness, one for gaps in the play history, three of the history
+    # import); both Snowpipe ones need the wiring.
+    assert len(names) == 12
     assert "spotify-pipeline-prod-snowpipe-errors" not in names
     assert "spotify-pipeline-prod-no-snowpipe-load" not in names
 
