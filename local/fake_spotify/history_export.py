@@ -40,14 +40,15 @@ EXPORT_FOLDER = "Spotify Extended Streaming History"
 # About 12 MB of JSON per file in the real export.
 ROWS_PER_FILE = 16_000
 # The export's `ts` is written by the client and the API's `played_at` by the server: their clocks differ by up to
-# this much, before the export cuts `ts` to the second.
+# this much, before the export cuts `ts` to the second (and moves a second on, rarely, past another end of the
+# same track in the same second).
 CLOCK_SKEW_MS = 3_000
 CURRENT_FIELDS_FROM = date(2023, 1, 1)
 NO_REASON_END_YEARS = frozenset({2022})
 # Recently played lists a track played for at least this long; shorter streams are in the export only.
 API_MIN_MS_PLAYED = 30_000
 
-if CLOCK_SKEW_MS + 1_000 > PLAY_MATCH_TOLERANCE_MS:
+if CLOCK_SKEW_MS + 2_000 > PLAY_MATCH_TOLERANCE_MS:
     raise AssertionError("the fake's clock skew must fit in the matching tolerance of contracts.model")
 
 
@@ -78,15 +79,21 @@ def streams_on(catalog: Catalog, day: date) -> tuple[Stream, ...]:
     rng = random.Random(f"fake-spotify:{catalog.seed}:history:{day.isoformat()}")
     plays = plays_on(catalog, day)
     streams: list[Stream] = []
+    ends: set[tuple[str, datetime]] = set()
     for play in plays:
         track = catalog.tracks[play.track_id]
+        end = _skewed_end(play, rng)
+        # The fake plays the same track again within seconds now and then; the client logs each end once.
+        while (play.track_id, end) in ends:
+            end += timedelta(seconds=1)
+        ends.add((play.track_id, end))
         done = rng.random() < 0.8
         ms_played = (
             track.duration_ms if done else rng.randint(API_MIN_MS_PLAYED, max(API_MIN_MS_PLAYED, track.duration_ms))
         )
         streams.append(
             Stream(
-                ts=_skewed_end(play, rng),
+                ts=end,
                 track_id=play.track_id,
                 episode_id=None,
                 ms_played=ms_played,

@@ -349,7 +349,7 @@ AS WITH plays AS (
 ),
 api_plays AS (SELECT * FROM plays WHERE from_source = 'api'),
 export_plays AS (SELECT * FROM plays WHERE from_source = 'export'),
-nearest AS (
+nearest_1 AS (
     SELECT a.played_at AS api_played_at, e.played_at AS export_played_at, a.track_id, ABS(DATEDIFF(millisecond, a.played_at, e.played_at)) AS gap_ms
     FROM api_plays a JOIN export_plays e
         ON e.track_id = a.track_id AND ABS(DATEDIFF(millisecond, a.played_at, e.played_at)) <= 5000
@@ -357,11 +357,33 @@ nearest AS (
         PARTITION BY a.played_at, a.track_id ORDER BY ABS(DATEDIFF(millisecond, a.played_at, e.played_at)), e.played_at
     ) = 1
 ),
-pairs AS (
-    SELECT * FROM nearest
+pairs_1 AS (
+    SELECT * FROM nearest_1
     QUALIFY ROW_NUMBER() OVER (
         PARTITION BY export_played_at, track_id ORDER BY gap_ms, api_played_at
     ) = 1
+),
+nearest_2 AS (
+    SELECT a.played_at AS api_played_at, e.played_at AS export_played_at, a.track_id, ABS(DATEDIFF(millisecond, a.played_at, e.played_at)) AS gap_ms
+    FROM api_plays a JOIN export_plays e
+        ON e.track_id = a.track_id AND ABS(DATEDIFF(millisecond, a.played_at, e.played_at)) <= 5000
+    WHERE
+        NOT EXISTS (SELECT 1 FROM pairs_1 p WHERE p.api_played_at = a.played_at AND p.track_id = a.track_id)
+        AND NOT EXISTS (SELECT 1 FROM pairs_1 p WHERE p.export_played_at = e.played_at AND p.track_id = e.track_id)
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY a.played_at, a.track_id ORDER BY ABS(DATEDIFF(millisecond, a.played_at, e.played_at)), e.played_at
+    ) = 1
+),
+pairs_2 AS (
+    SELECT * FROM nearest_2
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY export_played_at, track_id ORDER BY gap_ms, api_played_at
+    ) = 1
+),
+pairs AS (
+    SELECT * FROM pairs_1
+    UNION ALL
+    SELECT * FROM pairs_2
 )
 SELECT
         a.played_at,

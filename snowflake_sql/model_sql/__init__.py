@@ -195,6 +195,34 @@ def _final_select(table: Table) -> str:
     )
 
 
+# Rounds of nearest-pair matching: a round pairs each API play with its nearest export play and keeps the pairs
+# that are each other's nearest; the next round pairs what is left. Two rounds pair every play of a track played
+# twice within the tolerance (an API play whose nearest export play went to the other one).
+MATCHING_ROUNDS = 2
+
+
+def _matching_round(n: int, played_at: str, track_id: str, gap: str) -> str:
+    """The CTEs `nearest_<n>` and `pairs_<n>`: round n of the matching, among the plays no earlier round paired."""
+    unpaired = " AND".join(
+        f"\n        NOT EXISTS (SELECT 1 FROM pairs_{m} p WHERE p.api_{played_at} = a.{played_at} "
+        f"AND p.{track_id} = a.{track_id})"
+        f"\n        AND NOT EXISTS (SELECT 1 FROM pairs_{m} p WHERE p.export_{played_at} = e.{played_at} "
+        f"AND p.{track_id} = e.{track_id})"
+        for m in range(1, n)
+    )
+    where = f"    WHERE{unpaired}\n" if unpaired else ""
+    return (
+        f"nearest_{n} AS (\n    SELECT a.{played_at} AS api_{played_at}, e.{played_at} AS export_{played_at}, "
+        f"a.{track_id}, {gap} AS gap_ms\n"
+        f"    FROM api_plays a JOIN export_plays e\n"
+        f"        ON e.{track_id} = a.{track_id} AND {gap} <= {PLAY_MATCH_TOLERANCE_MS}\n{where}"
+        f"    QUALIFY ROW_NUMBER() OVER (\n        PARTITION BY a.{played_at}, a.{track_id} "
+        f"ORDER BY {gap}, e.{played_at}\n    ) = 1\n),\n"
+        f"pairs_{n} AS (\n    SELECT * FROM nearest_{n}\n    QUALIFY ROW_NUMBER() OVER (\n"
+        f"        PARTITION BY export_{played_at}, {track_id} ORDER BY gap_ms, api_{played_at}\n    ) = 1\n),\n"
+    )
+
+
 def _match_plays_select(table: Table) -> str:
     """Each play once per source (as the earliest run had it), then each export play paired with the nearest API play
     of the same track at most PLAY_MATCH_TOLERANCE_MS away, and that API play with it (each side's nearest): a pair
@@ -220,14 +248,10 @@ def _match_plays_select(table: Table) -> str:
         f"'{PLAY_SOURCE_API}')\n        ORDER BY {EARLIEST_FIRST}\n    ) = 1\n),\n"
         f"api_plays AS (SELECT * FROM plays WHERE from_source = '{PLAY_SOURCE_API}'),\n"
         f"export_plays AS (SELECT * FROM plays WHERE from_source = '{PLAY_SOURCE_EXPORT}'),\n"
-        f"nearest AS (\n    SELECT a.{played_at} AS api_{played_at}, e.{played_at} AS export_{played_at}, "
-        f"a.{track_id}, {gap} AS gap_ms\n"
-        f"    FROM api_plays a JOIN export_plays e\n"
-        f"        ON e.{track_id} = a.{track_id} AND {gap} <= {PLAY_MATCH_TOLERANCE_MS}\n"
-        f"    QUALIFY ROW_NUMBER() OVER (\n        PARTITION BY a.{played_at}, a.{track_id} "
-        f"ORDER BY {gap}, e.{played_at}\n    ) = 1\n),\n"
-        f"pairs AS (\n    SELECT * FROM nearest\n    QUALIFY ROW_NUMBER() OVER (\n"
-        f"        PARTITION BY export_{played_at}, {track_id} ORDER BY gap_ms, api_{played_at}\n    ) = 1\n)\n"
+        + "".join(_matching_round(n, played_at, track_id, gap) for n in range(1, MATCHING_ROUNDS + 1))
+        + "pairs AS (\n    "
+        + "\n    UNION ALL\n    ".join(f"SELECT * FROM pairs_{n}" for n in range(1, MATCHING_ROUNDS + 1))
+        + "\n)\n"
         f"SELECT\n{merged},\n"
         f"        CASE WHEN e.{played_at} IS NULL THEN '{PLAY_SOURCE_API}' ELSE '{PLAY_SOURCE_BOTH}' END AS {source}\n"
         f"    FROM api_plays a\n    LEFT JOIN pairs p ON {pair}\n"

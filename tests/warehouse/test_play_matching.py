@@ -97,3 +97,16 @@ def test_a_play_loaded_before_the_play_source_column_counts_as_the_api_s(warehou
     rows = _load(warehouse, model_file, [old], [_export(API_PLAYED_AT)])
 
     assert [row[5] for row in rows] == [PLAY_SOURCE_BOTH]
+
+
+def test_a_track_played_twice_within_the_tolerance_pairs_each_play_with_its_own_export_row(warehouse, model_file):
+    second = API_PLAYED_AT + datetime.timedelta(seconds=2)
+    # Each API play's nearest export row is the same one (1 s from both): the second round pairs the other.
+    exports = [_export(API_PLAYED_AT + datetime.timedelta(seconds=1)), _export(second + datetime.timedelta(seconds=3))]
+
+    rows = _load(warehouse, model_file, [_api(), _api(second)], exports)
+
+    assert [(row[0], row[5]) for row in rows] == [
+        (_naive(API_PLAYED_AT), PLAY_SOURCE_BOTH),
+        (_naive(second), PLAY_SOURCE_BOTH),
+    ]
