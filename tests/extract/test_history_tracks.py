@@ -50,7 +50,9 @@ def test_a_long_history_is_enriched_over_several_runs(spotify, extract, only, ra
     _imported(raw_bucket, "20230103T235959Z-0a1b2c3d", track_ids[:3])
     _imported(raw_bucket, "20240103T235959Z-0a1b2c3e", track_ids[2:])
 
-    fetched = [sorted(p["entity_id"] for p in extract(spotify, only(user=["recently_played"])).raw.pages(Source.TRACKS)) for _ in range(3)]
+    runs = [extract(spotify, only(user=["recently_played"])) for _ in range(3)]
+
+    fetched = [sorted(page["entity_id"] for page in run.raw.pages(Source.TRACKS)) for run in runs]
 
     assert fetched == [track_ids[:2], track_ids[2:4], track_ids[4:]]
     assert _known_tracks(raw_bucket) == set(track_ids)
