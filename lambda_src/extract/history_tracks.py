@@ -1,6 +1,6 @@
 """The tracks a history import names by id only, enriched through the API by the daily runs: bounded, resumable.
 
-A history import (history_import) writes the ids of the tracks its export names under
+With enrichment on (`[sources] enrich`), as for artists and albums. A history import (history_import) writes the ids of the tracks its export names under
 `contracts.raw_zone.HISTORY_TRACKS_PREFIX`, one object per import, before its manifest. Each daily run lists those
 objects, takes the ids no run has fetched yet (`ExtractState.known_track_ids`), at most `TRACKS_PER_RUN` of them,
 and fetches each full track object (`/tracks/{id}` one by one in development mode, `/tracks?ids=` 50 at a time in

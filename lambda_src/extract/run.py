@@ -159,7 +159,9 @@ def _run(
     )
     # Tracks history imports named by id only (extract.history_tracks): a bounded number a run, with the lists.
     history_tracks = TrackDetails(reader, settings.api_mode)
-    wanted_tracks = tracks_to_fetch(imported_track_ids(bucket), state.known_track_ids)
+    wanted_tracks = (
+        tracks_to_fetch(imported_track_ids(bucket), state.known_track_ids) if settings.sources.enrich else []
+    )
     pending = _extract(settings, sources, registry, state, pacing, history_tracks.tasks(wanted_tracks))
     files = writer.close()
 

@@ -50,7 +50,7 @@ def test_a_long_history_is_enriched_over_several_runs(spotify, extract, only, ra
     _imported(raw_bucket, "20230103T235959Z-0a1b2c3d", track_ids[:3])
     _imported(raw_bucket, "20240103T235959Z-0a1b2c3e", track_ids[2:])
 
-    runs = [extract(spotify, only(user=["recently_played"])) for _ in range(3)]
+    runs = [extract(spotify, only(user=["recently_played"], enrich=True)) for _ in range(3)]
 
     fetched = [sorted(page["entity_id"] for page in run.raw.pages(Source.TRACKS)) for run in runs]
 
@@ -62,8 +62,16 @@ def test_extended_mode_fetches_the_tracks_in_batches(spotify_extended, extract, 
     track_ids = sorted(spotify_extended.catalog.track_ids)[:3]
     _imported(raw_bucket, "20230103T235959Z-0a1b2c3d", track_ids)
 
-    run = extract(spotify_extended, only(user=["recently_played"]))
+    run = extract(spotify_extended, only(user=["recently_played"], enrich=True))
 
     pages = run.raw.pages(Source.TRACKS)
     assert len(pages) == 1 and [t["id"] for t in pages[0]["response"]["tracks"]] == track_ids
     assert _known_tracks(raw_bucket) == set(track_ids)
+
+
+def test_without_enrichment_no_track_is_fetched(spotify, extract, only, raw_bucket):
+    _imported(raw_bucket, "20230103T235959Z-0a1b2c3d", sorted(spotify.catalog.track_ids)[:3])
+
+    run = extract(spotify, only(user=["recently_played"], enrich=False))
+
+    assert run.raw.pages(Source.TRACKS) == []

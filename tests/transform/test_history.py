@@ -128,3 +128,23 @@ def _no_api_plays(spark: SparkSession) -> DataFrame:
     from transforms import records
 
     return records.play_records(export_pages(spark))
+
+
+def test_full_tracks_fetched_for_the_history_are_full_track_occurrences(spark):
+    full = {"id": "t1", "name": "Love On Top", "type": "track", "duration_ms": 267_000, "album": {"id": "al_four"}}
+    body = {"source": Source.TRACKS, "entity_id": "t1", "status": 200, "request": {"method": "GET", "params": {}}}
+    batch = {**body, "entity_id": None, "response": {"tracks": [{**full, "id": "t2"}, None]}}
+    line = (f"{Source.TRACKS}/0", Source.TRACKS, RUN_ID, INGEST_DATE, FETCHED_AT, None)
+    rows = [
+        line + tuple({**body, "response": full} if c == Source.TRACKS else None for c in Source.ALL),
+        line + tuple(batch if c == Source.TRACKS else None for c in Source.ALL),
+    ]
+    pages = spark.createDataFrame(rows, _PAGES_SCHEMA)
+
+    occurrences = history.fetched_track_occurrences(pages).select("detail", "album_id", "track.id", "track.duration_ms")
+
+    expected = spark.createDataFrame(
+        [(2, "al_four", "t1", 267_000), (2, "al_four", "t2", 267_000)],
+        "detail int, album_id string, id string, duration_ms bigint",
+    )
+    assertDataFrameEqual(occurrences, expected)
