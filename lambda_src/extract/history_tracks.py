@@ -1,13 +1,13 @@
 """The tracks a history import names by id only, enriched through the API by the daily runs: bounded, resumable.
 
-With enrichment on (`[sources] enrich`), as for artists and albums. A history import (history_import) writes the ids of the tracks its export names under
-`contracts.raw_zone.HISTORY_TRACKS_PREFIX`, one object per import, before its manifest. Each daily run lists those
-objects, takes the ids no run has fetched yet (`ExtractState.known_track_ids`), at most `TRACKS_PER_RUN` of them,
-and fetches each full track object (`/tracks/{id}` one by one in development mode, `/tracks?ids=` 50 at a time in
-extended mode) as a `tracks` page. The transform reads them like any track, and the run's enrichment then fetches
-their new albums and artists as for any other new id. A fetched id joins the known ids with the run's state; one
-that failed, or that the run had no time for, is simply still wanted by the next run: a 20,000-track history is
-enriched over the days, at most `TRACKS_PER_RUN` calls a day in development mode.
+With enrichment on (`[sources] enrich`), as for artists and albums. A history import (history_import) writes the ids
+of the tracks its export names under `contracts.raw_zone.HISTORY_TRACKS_PREFIX`, one object per import, before its
+manifest. Each daily run lists those objects, takes the ids no run has fetched yet (`ExtractState.known_track_ids`),
+at most `TRACKS_PER_RUN` of them, and fetches each full track object (`/tracks/{id}` one by one in development mode,
+`/tracks?ids=` 50 at a time in extended mode) as a `tracks` page. The transform reads them like any track, and the
+run's enrichment then fetches their new albums and artists as for any other new id. A fetched id joins the known ids
+with the run's state; one that failed, or that the run had no time for, is simply still wanted by the next run: a
+20,000-track history is enriched over the days, at most `TRACKS_PER_RUN` calls a day in development mode.
 """
 
 from __future__ import annotations
