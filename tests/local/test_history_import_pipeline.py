@@ -60,7 +60,8 @@ def imported(tmp_path_factory: pytest.TempPathFactory, own_spark_jobs: SparkJobR
         "local",
         overrides={
             "local": {"fake_spotify_seed": CATALOG_SEED, "fake_spotify_size": CATALOG_SIZE},
-            "sources": {"user": ["recently_played"], "enrich": False},
+            # Enrichment on: the daily runs fetch the tracks the export names by id only (extract.history_tracks).
+            "sources": {"user": ["recently_played"], "enrich": True},
             "capture": {"enabled": True, "every_minutes": EVERY_MINUTES},
         },
     )
@@ -74,9 +75,13 @@ def imported(tmp_path_factory: pytest.TempPathFactory, own_spark_jobs: SparkJobR
         renamed.write_bytes(export.read_bytes())
         again = import_file(pipeline, renamed)
         after_again = pipeline.warehouse.query(query)
-        named_only = pipeline.warehouse.query(
+        without_track = pipeline.warehouse.query(
             "SELECT COUNT(*) FROM core.fact_play p LEFT JOIN core.dim_track t ON t.track_id = p.track_id "
             "WHERE t.track_id IS NULL"
+        )[0][0]
+        not_enriched = pipeline.warehouse.query(
+            "SELECT COUNT(*) FROM core.dim_track t LEFT JOIN core.dim_album a ON a.album_id = t.album_id "
+            "WHERE t.duration_ms IS NULL OR a.album_name IS NULL"
         )[0][0]
     api_plays = plays_between(catalog, FIRST_RUN_DAY, end_of_day(RUN_DAYS[-1]))
     return {
@@ -86,7 +91,8 @@ def imported(tmp_path_factory: pytest.TempPathFactory, own_spark_jobs: SparkJobR
         "rows": after_runs,
         "again": again,
         "rows_again": after_again,
-        "without_track": named_only,
+        "without_track": without_track,
+        "not_enriched": not_enriched,
     }
 
 
@@ -129,8 +135,10 @@ def test_the_import_then_daily_runs_leave_every_play_once(imported):
     assert all(row[3] is not None for row in imported["rows"] if row[2] == PLAY_SOURCE_BOTH)
 
 
-def test_every_imported_play_has_its_track_row(imported):
+def test_every_imported_play_has_its_track_row_enriched_through_the_api(imported):
     assert imported["without_track"] == 0
+    # The export names tracks by id and name only; the daily runs fetched each in full, with its album.
+    assert imported["not_enriched"] == 0
 
 
 def test_importing_the_same_export_again_changes_nothing(imported):
