@@ -44,8 +44,7 @@ def _naive(moment):
     return moment.replace(tzinfo=None)
 
 
-@pytest.mark.parametrize("offset", [TOLERANCE, -TOLERANCE, datetime.timedelta(0)])
-@pytest.mark.parametrize("export_first", [False, True])
+@pytest.mark.parametrize(("offset", "export_first"), [(TOLERANCE, False), (-TOLERANCE, False), (TOLERANCE, True)])
 def test_an_export_play_within_the_tolerance_is_the_api_play(warehouse, model_file, offset, export_first):
     rows = _load(warehouse, model_file, [_api()], [_export(API_PLAYED_AT + offset)], export_first)
 
