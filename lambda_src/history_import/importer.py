@@ -26,8 +26,8 @@ def import_upload(event: Mapping[str, Any], temp_root: str | None = None) -> dic
         size = upload_size(upload)
         if size > MAX_UPLOAD_BYTES:
             raise UploadEventError(
-                f"s3://{upload.bucket}/{upload.key} is {size / 1024**3:.1f} GiB, over the import's "
-                f"{MAX_UPLOAD_BYTES / 1024**3:.0f} GiB; upload its Streaming_History_Audio_*.json files one by one"
+                f"s3://{upload.bucket}/{upload.key} is {size:,} bytes, over the import's {MAX_UPLOAD_BYTES:,}; "
+                "upload its Streaming_History_Audio_*.json files one by one"
             )
         with tempfile.TemporaryDirectory(dir=temp_root) as work:
             path = download(upload, Path(work))

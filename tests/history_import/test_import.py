@@ -186,3 +186,18 @@ def test_an_event_for_another_prefix_is_refused_with_one_line(raw, monkeypatch):
     summary = import_upload(_event("spotify/ingest_date=2026-11-24/run_id=x/_manifest.json"))
 
     assert summary["status"] == STATUS_REJECTED and "is not an upload under s3://" in summary["error"]
+
+
+def test_an_upload_over_the_size_the_function_holds_is_refused_before_download(raw, tmp_path, monkeypatch):
+    monkeypatch.setenv("RAW_BUCKET", RAW)
+    monkeypatch.setattr("history_import.importer.MAX_UPLOAD_BYTES", 1024)
+    raw.upload_file(str(_export(tmp_path)), RAW, f"{IMPORTS_PREFIX}my_spotify_data.zip")
+
+    summary = import_upload(_event(f"{IMPORTS_PREFIX}my_spotify_data.zip"), temp_root=str(tmp_path / "none"))
+
+    assert summary["status"] == STATUS_REJECTED
+    assert (
+        "over the import's" in summary["error"]
+        and "Streaming_History_Audio_*.json files one by one" in summary["error"]
+    )
+    assert _keys(raw) == ["imports/my_spotify_data.zip"]
