@@ -44,21 +44,33 @@ def _naive(moment):
     return moment.replace(tzinfo=None)
 
 
-@pytest.mark.parametrize(("offset", "export_first"), [(TOLERANCE, False), (-TOLERANCE, False), (TOLERANCE, True)])
-def test_an_export_play_within_the_tolerance_is_the_api_play(warehouse, model_file, offset, export_first):
-    rows = _load(warehouse, model_file, [_api()], [_export(API_PLAYED_AT + offset)], export_first)
+# One track per case, all in one load: (export time - API time, paired?).
+EDGES = {
+    "at_plus_tolerance": (TOLERANCE, True),
+    "at_minus_tolerance": (-TOLERANCE, True),
+    "just_beyond_plus": (TOLERANCE + datetime.timedelta(milliseconds=1), False),
+    "just_beyond_minus": (-TOLERANCE - datetime.timedelta(milliseconds=1), False),
+}
 
-    assert rows == [(_naive(API_PLAYED_AT), "t1", "album", 201_000, "trackdone", PLAY_SOURCE_BOTH, RUN)]
 
+@pytest.mark.parametrize("export_first", [False, True])
+def test_export_plays_pair_with_api_plays_up_to_the_tolerance_and_not_a_millisecond_beyond(
+    warehouse, model_file, export_first
+):
+    api = [_api(track_id=track) for track in EDGES]
+    exports = [_export(API_PLAYED_AT + offset, track_id=track) for track, (offset, _) in EDGES.items()]
 
-@pytest.mark.parametrize(
-    "offset", [TOLERANCE + datetime.timedelta(milliseconds=1), -TOLERANCE - datetime.timedelta(milliseconds=1)]
-)
-def test_an_export_play_just_beyond_the_tolerance_is_a_play_of_its_own(warehouse, model_file, offset):
-    rows = _load(warehouse, model_file, [_api()], [_export(API_PLAYED_AT + offset)])
+    rows = _load(warehouse, model_file, api, exports, export_first)
 
-    assert sorted(row[5] for row in rows) == [PLAY_SOURCE_API, PLAY_SOURCE_EXPORT]
-    assert _naive(API_PLAYED_AT + offset) in [row[0] for row in rows]
+    for track, (offset, paired) in EDGES.items():
+        found = [(row[0], row[3], row[5], row[6]) for row in rows if row[1] == track]
+        if paired:
+            assert found == [(_naive(API_PLAYED_AT), 201_000, PLAY_SOURCE_BOTH, RUN)], track
+        else:
+            assert sorted(found, key=lambda r: r[2]) == [
+                (_naive(API_PLAYED_AT), None, PLAY_SOURCE_API, RUN),
+                (_naive(API_PLAYED_AT + offset), 201_000, PLAY_SOURCE_EXPORT, IMPORT),
+            ], track
 
 
 def test_a_play_of_another_track_at_the_same_time_is_not_matched(warehouse, model_file):
