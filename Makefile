@@ -19,7 +19,7 @@ TEST_WORKERS ?= 2
 # aws-cdk-lib prints a Node end-of-life banner on every import under Node 20.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: help lock run test test-fast test-stress bench bench-large audit synth diff deploy destroy preflight status replay backfill cost pbip warehouse-sql lint clean prereqs
+.PHONY: help lock run import-history history-export test test-fast test-stress bench bench-large audit synth diff deploy destroy preflight status replay backfill cost pbip warehouse-sql lint clean prereqs
 
 ## What each target does (the default).
 help:
@@ -41,6 +41,16 @@ $(STAMP):
 ## One daily run of the whole pipeline on local emulators (DAYS=7 runs a week of consecutive days).
 run: $(STAMP)
 	@$(PY) -m local.run --days $(DAYS)
+
+## Import a listener's Spotify history export on the local emulators: make import-history FILE=my_spotify_data.zip
+FILE ?=
+import-history: $(STAMP)
+	@test -n "$(FILE)" || { echo "error: name the export: make import-history FILE=path/to/my_spotify_data.zip"; exit 2; }
+	@$(PY) -m local.import_history "$(FILE)"
+
+## Write the fake listener's 5-year history export (.local/my_spotify_data.zip) to try `make import-history` with.
+history-export: $(STAMP)
+	@$(PY) -m local.fake_spotify.history_export --years 5 --out .local/my_spotify_data.zip
 
 ## The test suite (no cloud account needed).
 test: $(STAMP)

@@ -32,7 +32,7 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 WORK_DIR = RESULTS_DIR / "tmp"
 # The order of the extraction table's rows.
 API_MODES = (ApiMode.EXTENDED, ApiMode.DEVELOPMENT)
-PARTS = ("extraction", "capture", "musicbrainz", "end_to_end", "transform")
+PARTS = ("extraction", "capture", "musicbrainz", "end_to_end", "transform", "history_import")
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.capture import measure_capture
     from bench.end_to_end import measure_end_to_end
     from bench.extraction import measure_extraction
+    from bench.history_import import measure_history_import
     from bench.musicbrainz import measure_musicbrainz
     from bench.transform import benchmark_transform
 
@@ -89,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         "musicbrainz": measure_musicbrainz,
         "end_to_end": lambda: measure_end_to_end(WORK_DIR),
         "transform": lambda: benchmark_transform(WORK_DIR, args.sizes, args.seed),
+        "history_import": lambda: measure_history_import(WORK_DIR, seed=args.seed),
     }
     chosen = [args.only] if args.only else list(PARTS)
     print(f"Benchmarks (`make bench`): {', '.join(p.replace('_', ' ') for p in chosen)}", flush=True)

@@ -419,6 +419,30 @@ def render_markdown(results: dict[str, Any]) -> str:
                 f"further day of `make run DAYS=n` waits for): the transform job {warm['job_seconds']:.1f}s, its stage "
                 f"{warm['transform_seconds']:.1f}s, the day {warm['day_seconds']:.1f}s.",
             ]
+    history = results.get("history_import")
+    if history:
+        lines += [
+            "",
+            "## History import",
+            "",
+            f"The fake listener's {history['years']}-year export ({history['first_day']} to {history['last_day']}, "
+            f"{history['catalog_size']}-track catalog, every day), imported by the import's code into a raw bucket on "
+            "moto (in process): both passes (check every row, then write pages and the manifest).",
+            "",
+            *markdown_table(
+                ["Rows", "ZIP MB", "Pages / part files", "Import", "Rows per second", "Peak memory MB"],
+                [
+                    [
+                        f"{history['rows']:,}",
+                        f"{history['zip_mb']:.1f}",
+                        f"{history['pages']} / {history['part_files']}",
+                        f"{history['import_seconds']:.1f}s",
+                        f"{history['rows_per_second']:,.0f}",
+                        f"{history['peak_memory_mb']:.0f}",
+                    ]
+                ],
+            ),
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -2,6 +2,7 @@
 
 - A `_manifest.json` created in the raw bucket -> EventBridge rule -> transform (Glue via Step Functions).
 - A `.parquet` file created under `model/<table>/` in the processed bucket -> that table's Snowpipe queue.
+- An object created under `imports/` in the raw bucket (a listener's history export) -> the history import function.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 
 from contracts.model import TABLES
 from contracts.processed_zone import MODEL_FILE_SUFFIX, model_table_prefix
-from contracts.raw_zone import MANIFEST_NAME, RAW_ROOT
+from contracts.raw_zone import IMPORTS_PREFIX, MANIFEST_NAME, RAW_ROOT
 
 
 def manifest_created_pattern(raw_bucket_name: str) -> dict[str, Any]:
@@ -28,3 +29,15 @@ def manifest_created_pattern(raw_bucket_name: str) -> dict[str, Any]:
 def pipe_notification_filters() -> dict[str, dict[str, str]]:
     """Per model table, the S3 notification filter of its pipe: {table: {"prefix": ..., "suffix": ...}}."""
     return {t.name: {"prefix": model_table_prefix(t.name), "suffix": MODEL_FILE_SUFFIX} for t in TABLES}
+
+
+def upload_created_pattern(raw_bucket_name: str) -> dict[str, Any]:
+    """EventBridge pattern matching a history export uploaded under `imports/` of the raw bucket."""
+    return {
+        "source": ["aws.s3"],
+        "detail-type": ["Object Created"],
+        "detail": {
+            "bucket": {"name": [raw_bucket_name]},
+            "object": {"key": [{"prefix": IMPORTS_PREFIX}]},
+        },
+    }

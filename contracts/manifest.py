@@ -16,7 +16,9 @@ tests. A run that fails writes no manifest, so nothing downstream starts. Pure s
      "pending": [{"source": "...", "entity_id": "..."}],
      "captures": [{"capture_id": "...", "manifest_key": "spotify/captures/.../_capture.json"}],
      "gaps": [{"source": "recently_played", "gap_from": "...", "gap_to": "...", "detected_by": "<run or capture>"}],
-     "not_found": [{"source": "musicbrainz_recordings", "entity_id": "<ISRC>"}]}
+     "not_found": [{"source": "musicbrainz_recordings", "entity_id": "<ISRC>"}],
+     "history_import": null | {"upload_key": "imports/...", "upload_sha256": "...", "files": 5, "rows": 81234,
+                               "first_ts": "...", "last_ts": "..."}}
 
 `captures` are the captures of recently played (contracts/raw_zone.py) this run hands to the transform: their
 files are in `files` too (keys under each capture's prefix), so the transform reads exactly `files`, as ever.
@@ -109,6 +111,19 @@ class CaptureRef:
     manifest_key: str
 
 
+@dataclass(frozen=True)
+class HistoryImport:
+    """What a history import's manifest says of the upload it read (history_import): the upload's key and SHA-256,
+    its audio files, the rows imported and the period they cover (ISO 8601 UTC ends of streams)."""
+
+    upload_key: str
+    upload_sha256: str
+    files: int
+    rows: int
+    first_ts: str
+    last_ts: str
+
+
 @dataclass
 class Manifest:
     run_id: str
@@ -128,6 +143,8 @@ class Manifest:
     gaps: list[PlayGap] = field(default_factory=list)
     not_found: list[NotFound] = field(default_factory=list)
     manifest_version: int = MANIFEST_VERSION
+    # Set by a history import only (`api_mode` "history_export"): the upload its files came from.
+    history_import: HistoryImport | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True, indent=1)
@@ -155,6 +172,7 @@ class Manifest:
             captures=raw.records("captures", CaptureRef),
             gaps=raw.records("gaps", PlayGap),
             not_found=raw.records("not_found", NotFound),
+            history_import=raw.record("history_import", HistoryImport),
         )
 
     @property
@@ -234,6 +252,15 @@ class _ManifestObject(dict):
             return [record_type(**value) for value in values]
         except TypeError as error:
             raise ManifestError(f"{self.where} has a malformed entry in {name!r}: {error}") from None
+
+    def record(self, name: str, record_type: type) -> Any:
+        value = self.get(name)
+        if value is None:
+            return None
+        try:
+            return record_type(**value)
+        except TypeError as error:
+            raise ManifestError(f"{self.where} has a malformed {name!r}: {error}") from None
 
     def counts(self, name: str) -> dict[str, Any]:
         value = self.get(name, {})

@@ -31,6 +31,20 @@ SNOWFLAKE_TYPES = {
 UPSERT = "upsert"
 REPLACE_SNAPSHOT = "replace_snapshot"  # the latest run's rows replace all rows of the same snapshot group
 INSERT_NEW = "insert_new"  # an event: inserted once, never updated
+# Plays from two sources, each inserted once per (key, PLAY_SOURCE): a play of the history export and a play of
+# the API are the same play when they are of the same track and their times are at most PLAY_MATCH_TOLERANCE_MS
+# apart (each pairs with its nearest); the row keeps the API's columns and takes the export's where the API has
+# none. An unmatched row of either source is a play of its own.
+MATCH_PLAYS = "match_plays"
+# The export's `ts` (end of the stream, client clock, whole seconds) and the API's `played_at` (the server's record
+# of the same end, milliseconds) differ by the clocks' skew plus the cut to the second; two plays of the same track
+# end at least its shortest play (30 s, below which the API lists none) apart. 5 s holds the first, far from the
+# second (local/fake_spotify/history_export.py generates the skew; README "History import").
+PLAY_MATCH_TOLERANCE_MS = 5_000
+# The `play_source` column: where a row of fact_play came from.
+PLAY_SOURCE_API = "api"
+PLAY_SOURCE_EXPORT = "export"
+PLAY_SOURCE_BOTH = "api+export"
 
 
 @dataclass(frozen=True)
@@ -217,14 +231,22 @@ FACT_PLAY = Table(
     "fact_play",
     "Recently played tracks; one row per play.",
     (
-        _key("played_at", "timestamp", "When the play started (UTC)"),
+        _key("played_at", "timestamp", "When the play was recorded (UTC): the API's played_at, else the export's ts"),
         _key("track_id", "string", "Track played"),
         Column("context_type", "string", "playlist, album, artist or null"),
         Column("context_uri", "string", "URI of the context, or null"),
         *LINEAGE,
+        # What the history export knows more (null for a play only the API reported).
+        Column("ms_played", "long", "Milliseconds the stream played (history export)"),
+        Column("skipped", "boolean", "The listener skipped to the next track (history export)"),
+        Column("reason_start", "string", "Why the stream started: trackdone, clickrow, fwdbtn ... (history export)"),
+        Column("reason_end", "string", "Why the stream ended: trackdone, fwdbtn, endplay ... (history export)"),
+        Column("shuffle", "boolean", "Shuffle was on (history export)"),
+        Column("offline", "boolean", "Played offline (history export)"),
+        Column("play_source", "string", "api, export, or api+export for a play both reported; null: api"),
     ),
     key=("played_at", "track_id"),
-    merge=INSERT_NEW,
+    merge=MATCH_PLAYS,
 )
 
 FACT_TOP_ITEM = Table(

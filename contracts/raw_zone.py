@@ -43,6 +43,16 @@ STATE_KEY = f"{RAW_ROOT}/_state/extract_state.json"
 PAGE_FILE_SUFFIX = ".jsonl.gz"
 # Lines per page file before the writer starts the next part; keeps a part a few MB at most.
 PAGES_PER_FILE = 500
+# Where a listener uploads their history export (the ZIP Spotify sends, or its JSON files): outside `spotify/`, so
+# no upload is ever read as a run's file; an upload here starts the import (history_import).
+IMPORTS_PREFIX = "imports/"
+# The ids of the tracks each history import names, one object per import (written before its manifest), which the
+# daily runs enrich through the API a bounded number at a time.
+HISTORY_TRACKS_PREFIX = f"{RAW_ROOT}/_state/history_tracks/"
+
+
+def history_tracks_key(run_id: str) -> str:
+    return f"{HISTORY_TRACKS_PREFIX}run_id={run_id}.json"
 
 
 class ApiMode:
@@ -53,6 +63,11 @@ class ApiMode:
     DEVELOPMENT = "development"
     EXTENDED = "extended"
     ALL = (DEVELOPMENT, EXTENDED)
+    # The `api_mode` of a history import's envelopes and manifest: its rows come from the export, not the API.
+    HISTORY_EXPORT = "history_export"
+    # /tracks/{id} one full track object, or /tracks?ids= batch body {"tracks": [...]}: the tracks a history
+    # export names by id only, enriched by the daily runs (extract.history_tracks).
+    TRACKS = "tracks"
 
 
 class Source:
@@ -74,6 +89,12 @@ class Source:
     # Not Spotify: MusicBrainz's /ws/2/isrc/{isrc} (recordings with releases, artist credits, genres), entity_id = the
     # ISRC; the envelope's `api_mode` is the run's (the Spotify app's), `request.endpoint` "/ws/2/isrc/{isrc}".
     MUSICBRAINZ_RECORDINGS = "musicbrainz_recordings"
+    # Rows of the listener's "Extended streaming history" export, written by the import (history_import), not the
+    # API: {"items": [export rows without the personal fields]}, entity_id = the archive member they came from.
+    HISTORY_EXPORT = "history_export"
+    # /tracks/{id} one full track object, or /tracks?ids= batch body {"tracks": [...]}: the tracks a history
+    # export names by id only, enriched by the daily runs (extract.history_tracks).
+    TRACKS = "tracks"
 
     ALL = (
         RECENTLY_PLAYED,
@@ -88,6 +109,8 @@ class Source:
         ALBUM_TRACKS,
         SEARCH,
         MUSICBRAINZ_RECORDINGS,
+        HISTORY_EXPORT,
+        TRACKS,
     )
 
 

@@ -17,11 +17,13 @@ import json
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
-from contracts.events import manifest_created_pattern, pipe_notification_filters
+from contracts.events import manifest_created_pattern, pipe_notification_filters, upload_created_pattern
 from local.aws import LocalAws
 
 TRANSFORM_QUEUE = "local-transform-trigger"
 MANIFEST_RULE = "local-manifest-created"
+IMPORT_QUEUE = "local-history-import-trigger"
+UPLOAD_RULE = "local-upload-created"
 
 
 def _pipe_queue(table_name: str) -> str:
@@ -56,6 +58,9 @@ class EventWiring:
         )
         events.put_rule(Name=MANIFEST_RULE, EventPattern=json.dumps(manifest_created_pattern(self.raw_bucket)))
         events.put_targets(Rule=MANIFEST_RULE, Targets=[{"Id": "transform", "Arn": transform_arn}])
+        _, import_arn = self._queue(IMPORT_QUEUE)
+        events.put_rule(Name=UPLOAD_RULE, EventPattern=json.dumps(upload_created_pattern(self.raw_bucket)))
+        events.put_targets(Rule=UPLOAD_RULE, Targets=[{"Id": "history-import", "Arn": import_arn}])
 
         queue_configurations = []
         for table_name, key_filter in pipe_notification_filters().items():
@@ -100,6 +105,10 @@ class EventWiring:
             ObjectCreated(event["detail"]["bucket"]["name"], event["detail"]["object"]["key"])
             for event in self._drain(TRANSFORM_QUEUE)
         ]
+
+    def uploads_created(self) -> list[dict]:
+        """The S3 events of history exports uploaded under `imports/`, as the EventBridge rule delivered them."""
+        return self._drain(IMPORT_QUEUE)
 
     def model_files_created(self) -> dict[str, list[ObjectCreated]]:
         """Per model table, the new `.parquet` files its pipe was notified of."""

@@ -341,10 +341,50 @@ LABELS_AND_RELEASES = Page(
     ),
 )
 
+# What the listener's history export makes possible: years of listening, skips and partial plays (empty until an
+# export is imported: the API reports neither).
+LISTENING_HISTORY = Page(
+    "listening_history",
+    "Listening over the years",
+    (
+        _card("history_plays_card", "Plays", 0, 3),
+        _card("played_minutes_card", "Played minutes", 3, 3),
+        _card("skipped_plays_card", "Skipped plays", 6, 3),
+        _card("partial_plays_card", "Partial plays", 9, 3),
+        Visual(
+            "plays_per_year",
+            "Plays and minutes really played per year",
+            COLUMN,
+            Place(0, 2, 12, 6),
+            ("Plays", "Played minutes"),
+            (Field(_HISTORY, "Played year"),),
+            sort=Sort(Field(_HISTORY, "Played year")),
+        ),
+        Visual(
+            "skips_per_year",
+            "Skipped and partial plays per year",
+            COLUMN,
+            Place(0, 8, 8, 6),
+            ("Skipped plays", "Partial plays"),
+            (Field(_HISTORY, "Played year"),),
+            sort=Sort(Field(_HISTORY, "Played year")),
+        ),
+        Visual(
+            "plays_by_source",
+            "Plays by who reported them",
+            BAR,
+            Place(8, 8, 4, 6),
+            ("Plays",),
+            (Field(_HISTORY, "Play source"),),
+        ),
+    ),
+)
+
 PAGES: tuple[Page, ...] = (
     LISTENING_OVERVIEW,
     ARTISTS_AND_GENRES,
     PLAYLISTS_AND_TOP_LISTS,
     DATA_QUALITY,
     LABELS_AND_RELEASES,
+    LISTENING_HISTORY,
 )

@@ -138,6 +138,14 @@ LISTENING_HISTORY = Table(
         _id("Main artist ID", "main_artist_id", "The track's first credited artist"),
         Column("Main artist name", "main_artist_name", TEXT, "Name of the track's first credited artist"),
         Column("Context type", "context_type", TEXT, "What the play started from: playlist, album, artist or empty"),
+        # What the listener's history export adds (README "Importing a listener's whole history"); empty for plays
+        # only the API reported.
+        Column("Stream minutes", "played_minutes", DECIMAL, "How long the stream played (history export)", hidden=True),
+        Column("Skipped", "skipped", BOOLEAN, "The listener skipped to the next track (history export)"),
+        Column("Partial play", "partial_play", BOOLEAN, "Played under 30 s (history export)"),
+        Column("Reason end", "reason_end", TEXT, "Why the stream ended: trackdone, fwdbtn, endplay (history export)"),
+        Column("Play source", "play_source", TEXT, "api, export, or api+export: who reported the play"),
+        Column("Played year", "played_year", WHOLE, "Year of the play (UTC): listening over the years"),
     ),
 )
 
@@ -434,6 +442,30 @@ MEASURES: tuple[Measure, ...] = (
         "COUNT_IF(explicit) / NULLIF(COUNT(*), 0)",
         "0.0%",
         "Share of plays with explicit lyrics.",
+    ),
+    Measure(
+        "Skipped plays",
+        "Listening history",
+        "CALCULATE ( COUNTROWS ( 'Listening history' ), 'Listening history'[Skipped] = TRUE () )",
+        "NULLIF(COUNT_IF(skipped), 0)",
+        "#,0",
+        "Plays the listener skipped to the next track; known from the history export only.",
+    ),
+    Measure(
+        "Partial plays",
+        "Listening history",
+        "CALCULATE ( COUNTROWS ( 'Listening history' ), 'Listening history'[Partial play] = TRUE () )",
+        "NULLIF(COUNT_IF(partial_play), 0)",
+        "#,0",
+        "Streams under 30 s, which the API never lists; known from the history export only.",
+    ),
+    Measure(
+        "Played minutes",
+        "Listening history",
+        "SUM ( 'Listening history'[Stream minutes] )",
+        "SUM(played_minutes)",
+        "#,0",
+        "Minutes the streams really played; known from the history export only (see Listening minutes).",
     ),
     Measure(
         "Share of plays",

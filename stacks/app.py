@@ -18,6 +18,7 @@ from config import ConfigError, PipelineConfig, load_config
 from stacks.alerts import AlertsStack
 from stacks.bundling import REPO_ROOT, bundling_failure
 from stacks.context import cdk_json_context, check_wiring, deployment_choices, deployment_environment
+from stacks.history_import import HistoryImportStack
 from stacks.ingest import IngestStack
 from stacks.monitoring import MonitoredPipeline, MonitoringStack
 from stacks.names import stack_name
@@ -35,6 +36,7 @@ class Pipeline:
     # None for an environment not wired to Snowflake ([snowflake] wired = false).
     warehouse: WarehouseStack | None
     monitoring: MonitoringStack
+    history_import: HistoryImportStack | None = None
 
 
 def build_pipeline(app: cdk.App, config: PipelineConfig, *, environment: cdk.Environment | None = None) -> Pipeline:
@@ -55,6 +57,14 @@ def build_pipeline(app: cdk.App, config: PipelineConfig, *, environment: cdk.Env
         raw_bucket=storage.raw_bucket,
         raw_zone_access=storage.raw_zone_read_write,
         **stack_options("ingest", "Daily schedule, extraction Lambda and Spotify secrets"),
+    )
+    history_import = HistoryImportStack(
+        app,
+        stack_name(config, "history-import"),
+        config=config,
+        raw_bucket=storage.raw_bucket,
+        raw_zone_access=storage.raw_zone_read_write,
+        **stack_options("history-import", "History export uploads under imports/ and the import Lambda"),
     )
     transform = TransformStack(
         app,
@@ -87,8 +97,10 @@ def build_pipeline(app: cdk.App, config: PipelineConfig, *, environment: cdk.Env
         alert_topic=alerts.alert_topic,
         pipeline=MonitoredPipeline(
             extract_function=ingest.function,
+            history_import_function=history_import.function,
             dead_letter_queues={
                 "Extract": ingest.dead_letter_queue,
+                "HistoryImport": history_import.dead_letter_queue,
                 "TransformTrigger": transform.trigger_dead_letter_queue,
             },
             state_machine=transform.state_machine,
@@ -103,7 +115,7 @@ def build_pipeline(app: cdk.App, config: PipelineConfig, *, environment: cdk.Env
     cdk.Tags.of(app).add("project", config.project)
     cdk.Tags.of(app).add("environment", config.env)
     cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
-    return Pipeline(storage, alerts, ingest, transform, warehouse, monitoring)
+    return Pipeline(storage, alerts, ingest, transform, warehouse, monitoring, history_import)
 
 
 def main(context: dict[str, Any] | None = None) -> int:

@@ -41,6 +41,7 @@ from extract.service import (
     SERVICE,
     WORK_COUNTS,
 )
+from history_import import service as history_service
 from stacks.names import kebab_case, resource_name
 from stacks.storage import MODEL_READS_METRICS_ID
 
@@ -65,6 +66,8 @@ class MonitoredPipeline:
     raw_bucket: s3.IBucket
     processed_bucket: s3.IBucket
     snowpipe_error_topic: sns.ITopic | None
+    # The history import (stacks/history_import.py): its errors and its rejected uploads are alarmed.
+    history_import_function: lambda_.IFunction | None = None
 
 
 class MonitoringStack(Stack):
@@ -128,6 +131,8 @@ class MonitoringStack(Stack):
                 queue.metric_approximate_number_of_messages_visible(period=PERIOD, statistic=cloudwatch.Stats.MAXIMUM),
                 f"Events wait in the {name} dead-letter queue; read them, fix the cause, then re-drive or delete them",
             )
+        if pipeline.history_import_function is not None:
+            self._history_import_alarms(pipeline.history_import_function)
         if pipeline.snowpipe_error_topic is not None:
             self._alarm(
                 "SnowpipeErrors",
@@ -137,6 +142,25 @@ class MonitoringStack(Stack):
         self.transform_failure_rule = self._transform_failure_rule(config, pipeline, alert_topic)
         self._freshness_alarms(config, pipeline)
         self.dashboard = self._dashboard(config, pipeline)
+
+    def _history_import_alarms(self, function: lambda_.IFunction) -> None:
+        self._alarm(
+            "HistoryImportErrors",
+            function.metric_errors(period=PERIOD),
+            "The history import Lambda failed; read its log group, the upload event waits in its DLQ",
+        )
+        self._alarm(
+            "HistoryImportRejected",
+            cloudwatch.Metric(
+                namespace=history_service.NAMESPACE,
+                metric_name=history_service.HISTORY_IMPORT_REJECTED,
+                dimensions_map={"service": history_service.SERVICE},
+                period=PERIOD,
+                statistic=cloudwatch.Stats.SUM,
+            ),
+            "An upload under imports/ is not a readable history export; the import's log has the one-line reason "
+            "(upload the ZIP of Spotify's Extended streaming history)",
+        )
 
     def _alarm(self, name: str, metric: cloudwatch.IMetric, description: str, threshold: float = 1) -> None:
         alarm = cloudwatch.Alarm(

@@ -31,6 +31,7 @@ from contracts.model import (
 )
 
 from . import musicbrainz, tables
+from .history import all_play_records, export_track_occurrences, fetched_track_occurrences
 from .quality import Classified, classify, output_rows
 from .records import (
     album_records,
@@ -80,7 +81,11 @@ def _decided_together(
 
 def build_model(pages: DataFrame) -> Model:
     """Every table's candidates, classified; dimensions first, since the facts reference them."""
-    occurrences = materialize(track_occurrences(pages))
+    occurrences = materialize(
+        track_occurrences(pages)
+        .unionByName(export_track_occurrences(pages))
+        .unionByName(fetched_track_occurrences(pages))
+    )
     tracks = track_records(occurrences)
     albums = album_records(pages, tracks)
     track_artists = credited_artists(tracks, "track_id")
@@ -98,7 +103,7 @@ def build_model(pages: DataFrame) -> Model:
         BRIDGE_TRACK_ARTIST: tables.bridge_track_artist(track_artists),
         BRIDGE_ALBUM_ARTIST: tables.bridge_album_artist(album_artists),
         FACT_PLAYLIST_ITEM: tables.fact_playlist_item(playlist_entries(pages)),
-        FACT_PLAY: tables.fact_play(play_records(pages)),
+        FACT_PLAY: tables.fact_play(all_play_records(pages, play_records(pages))),
         FACT_TOP_ITEM: tables.fact_top_item(top_item_records(pages)),
         FACT_SAVED_TRACK: tables.fact_saved_track(saved_track_records(pages)),
     }

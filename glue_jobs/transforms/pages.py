@@ -51,6 +51,8 @@ RECORD_LISTS: dict[str, tuple[tuple[str, ...], ...]] = {
     Source.ALBUM_TRACKS: (("items",),),
     Source.SEARCH: (("tracks", "items"), ("artists", "items"), ("albums", "items"), ("playlists", "items")),
     Source.MUSICBRAINZ_RECORDINGS: (("recordings",),),
+    Source.HISTORY_EXPORT: (("items",),),
+    Source.TRACKS: (("tracks",),),
 }
 
 # A raw key is the tail of the path Spark reports for the file (`file:/...` locally, `s3://bucket/...` in Glue).

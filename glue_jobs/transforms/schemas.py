@@ -129,6 +129,31 @@ MB_RECORDING = _object(
     **{"artist-credit": ArrayType(MB_CREDIT), "releases": ArrayType(MB_RELEASE)},
 )
 
+# A row of the listener's history export as the import writes it (history_import): its personal fields (IP address,
+# user agent, platform, country, username) are neither written nor read.
+EXPORT_ROW = _object(
+    ts=_STRING,
+    ms_played=_LONG,
+    master_metadata_track_name=_STRING,
+    master_metadata_album_artist_name=_STRING,
+    master_metadata_album_album_name=_STRING,
+    spotify_track_uri=_STRING,
+    episode_name=_STRING,
+    episode_show_name=_STRING,
+    spotify_episode_uri=_STRING,
+    audiobook_title=_STRING,
+    audiobook_uri=_STRING,
+    audiobook_chapter_uri=_STRING,
+    audiobook_chapter_title=_STRING,
+    reason_start=_STRING,
+    reason_end=_STRING,
+    shuffle=_BOOLEAN,
+    skipped=_BOOLEAN,
+    offline=_BOOLEAN,
+    offline_timestamp=_LONG,
+    incognito_mode=_BOOLEAN,
+)
+
 RESPONSES: dict[str, StructType] = {
     Source.RECENTLY_PLAYED: paging(PLAY),
     Source.TOP_TRACKS: paging(TRACK),
@@ -147,6 +172,8 @@ RESPONSES: dict[str, StructType] = {
         playlists=paging(SIMPLE_PLAYLIST),
     ),
     Source.MUSICBRAINZ_RECORDINGS: _object(isrc=_STRING, recordings=ArrayType(MB_RECORDING)),
+    Source.HISTORY_EXPORT: _object(items=ArrayType(EXPORT_ROW)),
+    Source.TRACKS: _extend(TRACK, tracks=ArrayType(TRACK)),
 }
 
 _ENVELOPE_TYPES: dict[str, DataType] = {

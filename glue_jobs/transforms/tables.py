@@ -29,6 +29,7 @@ from contracts.model import (
 )
 
 from .field_types import UNFIT_COLUMN, unfit_column
+from .history import EXPORT_PLAY_COLUMNS, with_export_columns
 from .model_types import typed
 from .quality import LOCAL_FILE, REMOVED_ITEM
 from .records import PROVENANCE
@@ -117,8 +118,9 @@ def _track_event_drop() -> Column:
 
 
 def fact_play(plays: DataFrame) -> DataFrame:
-    """From `records.play_records`: each play in the recently-played history."""
-    frame = plays.select(
+    """From `history.all_play_records`: each play in the recently-played history and each stream of the history
+    export (a podcast or other non-track row of the export is a documented drop)."""
+    frame = with_export_columns(plays).select(
         *PROVENANCE,
         F.try_to_timestamp(F.col("played_at")).alias("played_at"),
         "track_id",
@@ -127,8 +129,12 @@ def fact_play(plays: DataFrame) -> DataFrame:
         "is_local",
         "is_removed",
         "raw_record",
+        *EXPORT_PLAY_COLUMNS,
+        "play_source",
+        "export_drop",
     )
-    return _candidates(FACT_PLAY, frame, drop_reason=_track_event_drop(), preference=F.lit(0))
+    drop_reason = F.coalesce(F.col("export_drop"), _track_event_drop())
+    return _candidates(FACT_PLAY, frame, drop_reason=drop_reason, preference=F.lit(0))
 
 
 def fact_top_item(top_items: DataFrame) -> DataFrame:

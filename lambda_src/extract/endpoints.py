@@ -43,6 +43,8 @@ ARTISTS_BATCH = Endpoint("artists", 50)  # removed for Development-Mode apps
 ALBUM = Endpoint("albums/{id}")
 ALBUMS_BATCH = Endpoint("albums", 20)  # removed for Development-Mode apps
 ALBUM_TRACKS = Endpoint("albums/{id}/tracks", 50)
+TRACK = Endpoint("tracks/{id}")
+TRACKS_BATCH = Endpoint("tracks", 50)  # removed for Development-Mode apps
 SEARCH = Endpoint("search", 50)
 
 # Development-Mode apps get at most 10 search results a page (400 above).

@@ -41,6 +41,14 @@ class RawBucket:
         except BotoCoreError as error:
             raise self._unreachable(error) from None
 
+    def keys(self, prefix: str) -> list[str]:
+        """Every key under `prefix`, in key order."""
+        try:
+            pages = self._s3.get_paginator("list_objects_v2").paginate(Bucket=self.name, Prefix=prefix)
+            return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
+        except BotoCoreError as error:
+            raise self._unreachable(error) from None
+
     def _unreachable(self, error: BotoCoreError) -> RawBucketUnreachable:
         return RawBucketUnreachable(
             f"cannot reach the raw bucket {self.name} ({error}); check the network and the function's AWS settings "

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, replace
 from datetime import UTC, date, datetime
@@ -45,6 +45,7 @@ from extract.capture import (
 )
 from extract.credentials import CredentialsError, SecretsManagerTokenCache, read_app_credentials, read_user_token
 from extract.enrichment import ALBUM, ARTIST, EntityRegistry
+from extract.history_tracks import TrackDetails, imported_track_ids, tracks_to_fetch
 from extract.isrcs import SOURCE as MUSICBRAINZ
 from extract.isrcs import as_pending, due_isrcs, not_found_after, other_pending, pending_isrcs
 from extract.ledger import RunLedger
@@ -54,7 +55,7 @@ from extract.raw_bucket import RawBucket, RawBucketUnreachable
 from extract.raw_writer import RawWriter
 from extract.reading import PageReader
 from extract.requester import Requester, utc_timestamp
-from extract.scheduler import Scheduler
+from extract.scheduler import Scheduler, Task
 from extract.settings import ExtractSettings, SettingsError
 from extract.sources import SourceTasks
 from extract.state import ExtractState, StateError, load_state, save_state
@@ -159,7 +160,13 @@ def _run(
         settings.api_mode,
         len(state.pending),
     )
-    pending = _extract(settings, sources, registry, replace(state, pending=other_pending(state.pending)), pacing)
+    # Tracks history imports named by id only (extract.history_tracks): a bounded number a run, with the lists.
+    history_tracks = TrackDetails(reader, settings.api_mode)
+    wanted_tracks = (
+        tracks_to_fetch(imported_track_ids(bucket), state.known_track_ids) if settings.sources.enrich else []
+    )
+    spotify_state = replace(state, pending=other_pending(state.pending))
+    pending = _extract(settings, sources, registry, spotify_state, pacing, history_tracks.tasks(wanted_tracks))
     recordings = _enrich_recordings(settings, state, registry, reader, ledger, pacing, location.ingest_date, now)
     files = writer.close()
 
@@ -189,6 +196,7 @@ def _run(
             recently_played_after=sources.recently_played_after,
             known_artist_ids=registry.known_after_run(ARTIST),
             known_album_ids=registry.known_after_run(ALBUM),
+            known_track_ids=state.known_track_ids | history_tracks.fetched,
             pending=tuple(dict.fromkeys([*pending, *reader.retry_next_run, *as_pending(recordings.pending)])),
             gaps=(*state.gaps, *sources.gaps),
             updated_by_run=location.run_id,
@@ -372,15 +380,21 @@ def _extract(
     registry: EntityRegistry,
     state: ExtractState,
     pacing: Pacing,
+    history_track_tasks: Sequence[Task] = (),
 ) -> list[PendingWork]:
-    """Lists first (pending work of the last run ahead), then album details (their artists are seen), then
-    artist details: batches fill up only once every id is known."""
+    """Lists first (pending work of the last run ahead, then the history tracks), then album details (their
+    artists are seen), then artist details: batches fill up only once every id is known."""
     selection = settings.sources
     resumed_tasks, resumed_albums, resumed_artists = sources.resumed(state.pending)
     pending: list[PendingWork] = []
     with ThreadPoolExecutor(max_workers=settings.concurrency, thread_name_prefix="extract") as pool:
         scheduler = Scheduler(pool, settings.concurrency, pacing)
-        pending += scheduler.run([*resumed_tasks, *sources.planned()])
+        # A history track left undone is still wanted by the next run (extract.history_tracks): not pending work.
+        pending += [
+            work
+            for work in scheduler.run([*resumed_tasks, *sources.planned(), *history_track_tasks])
+            if work.source != Source.TRACKS
+        ]
         for kind, always, tasks_for in (
             (ALBUM, [*resumed_albums, *selection.album_ids], sources.details.album_tasks),
             (ARTIST, [*resumed_artists, *selection.artist_ids], sources.details.artist_tasks),

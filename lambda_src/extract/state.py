@@ -3,6 +3,7 @@
     {"state_version": 1, "updated_by_run": "<run id>",
      "recently_played_after": "1764...",          # Unix ms of the newest play read so far, or null
      "known_artist_ids": [...], "known_album_ids": [...],   # details fetched once, not again
+     "known_track_ids": [...],                    # history tracks fetched in full (extract.history_tracks)
      "pending": [{"source": "...", "entity_id": "..."}],    # work a partial run left, done first next run
      "captures": [{"capture_id": "...", "manifest_key": "...", "taken_by": null}],  # not yet handed off
      "gaps": [{"source": "recently_played", "gap_from": "...", "gap_to": "...", "detected_by": "..."}],
@@ -48,6 +49,7 @@ class ExtractState:
     recently_played_after: str | None = None
     known_artist_ids: frozenset[str] = frozenset()
     known_album_ids: frozenset[str] = frozenset()
+    known_track_ids: frozenset[str] = frozenset()
     pending: tuple[PendingWork, ...] = ()
     captures: tuple[CaptureHandoff, ...] = ()
     gaps: tuple[PlayGap, ...] = ()
@@ -63,6 +65,7 @@ class ExtractState:
                 "recently_played_after": self.recently_played_after,
                 "known_artist_ids": sorted(self.known_artist_ids),
                 "known_album_ids": sorted(self.known_album_ids),
+                "known_track_ids": sorted(self.known_track_ids),
                 "pending": [{"source": p.source, "entity_id": p.entity_id} for p in self.pending],
                 "captures": [asdict(c) for c in self.captures],
                 "gaps": [asdict(g) for g in self.gaps[-GAPS_KEPT:]],
@@ -91,6 +94,7 @@ class ExtractState:
                 recently_played_after=None if after is None else str(after),
                 known_artist_ids=frozenset(str(i) for i in raw["known_artist_ids"]),
                 known_album_ids=frozenset(str(i) for i in raw["known_album_ids"]),
+                known_track_ids=frozenset(str(i) for i in raw.get("known_track_ids", [])),
                 pending=pending,
                 captures=tuple(CaptureHandoff(**c) for c in raw.get("captures", [])),
                 gaps=tuple(PlayGap(**g) for g in raw.get("gaps", [])),

@@ -272,6 +272,13 @@ AS COPY INTO ${DATABASE}.${LANDING_SCHEMA}.FACT_PLAY (
         run_id,
         ingest_date,
         source_file,
+        ms_played,
+        skipped,
+        reason_start,
+        reason_end,
+        shuffle,
+        offline,
+        play_source,
         loaded_file,
         loaded_at
     )
@@ -284,6 +291,13 @@ AS COPY INTO ${DATABASE}.${LANDING_SCHEMA}.FACT_PLAY (
             $1:run_id::VARCHAR,
             $1:ingest_date::DATE,
             $1:source_file::VARCHAR,
+            $1:ms_played::NUMBER(19,0),
+            $1:skipped::BOOLEAN,
+            $1:reason_start::VARCHAR,
+            $1:reason_end::VARCHAR,
+            $1:shuffle::BOOLEAN,
+            $1:offline::BOOLEAN,
+            $1:play_source::VARCHAR,
             METADATA$FILENAME,
             METADATA$START_SCAN_TIME
         FROM @${DATABASE}.${LANDING_SCHEMA}.${STAGE}/fact_play/

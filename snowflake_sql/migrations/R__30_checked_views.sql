@@ -178,6 +178,13 @@ AS SELECT
         run_id,
         ingest_date,
         source_file,
+        ms_played,
+        skipped,
+        reason_start,
+        reason_end,
+        shuffle,
+        offline,
+        play_source,
         loaded_file,
         loaded_at,
         CASE

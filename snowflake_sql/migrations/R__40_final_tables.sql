@@ -4,6 +4,8 @@
 --   UPSERT            one row per key; each column keeps the latest run's non-null value
 --   REPLACE_SNAPSHOT  per snapshot group, the rows of the latest run that read the group, one per key
 --   INSERT_NEW        one row per key, as the earliest run had it
+--   MATCH_PLAYS       one row per play: an export play and an API play of the same track close in time
+--                     are one row (contracts.model.PLAY_MATCH_TOLERANCE_MS)
 -- Landing keeps every loaded row, so a file loaded twice or a Glue re-run never adds a final row.
 -- REFRESH_MODE = FULL: each merge is a window over every landing row of a key, small enough to recompute,
 -- and a refresh with no upstream change is skipped. Snowflake refreshes within TARGET_LAG; locally the
@@ -323,26 +325,105 @@ CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.FACT_PLAY (
     context_uri  VARCHAR,
     run_id       VARCHAR,
     ingest_date  DATE,
-    source_file  VARCHAR
+    source_file  VARCHAR,
+    ms_played    NUMBER(19,0),
+    skipped      BOOLEAN,
+    reason_start VARCHAR,
+    reason_end   VARCHAR,
+    shuffle      BOOLEAN,
+    offline      BOOLEAN,
+    play_source  VARCHAR
 )
     TARGET_LAG = '${TARGET_LAG}'
     WAREHOUSE = ${WAREHOUSE}
     REFRESH_MODE = FULL
-    COMMENT = 'INSERT_NEW per (played_at, track_id): each event once, as the earliest run had it'
-AS SELECT
-        played_at,
-        track_id,
-        context_type,
-        context_uri,
-        run_id,
-        ingest_date,
-        source_file
+    COMMENT = 'MATCH_PLAYS per (played_at, track_id): one row per play; an export and an API play of a track 5000 ms apart are one'
+AS WITH plays AS (
+    SELECT *, COALESCE(play_source, 'api') AS from_source
     FROM ${DATABASE}.${LANDING_SCHEMA}.FACT_PLAY_CHECKED
     WHERE reject_rule IS NULL
     QUALIFY ROW_NUMBER() OVER (
-        PARTITION BY played_at, track_id
+        PARTITION BY played_at, track_id, COALESCE(play_source, 'api')
         ORDER BY ingest_date, run_id, loaded_at, loaded_file
-    ) = 1;
+    ) = 1
+),
+api_plays AS (SELECT * FROM plays WHERE from_source = 'api'),
+export_plays AS (SELECT * FROM plays WHERE from_source = 'export'),
+nearest_1 AS (
+    SELECT a.played_at AS api_played_at, e.played_at AS export_played_at, a.track_id, ABS(DATEDIFF(millisecond, a.played_at, e.played_at)) AS gap_ms
+    FROM api_plays a JOIN export_plays e
+        ON e.track_id = a.track_id AND ABS(DATEDIFF(millisecond, a.played_at, e.played_at)) <= 5000
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY a.played_at, a.track_id ORDER BY ABS(DATEDIFF(millisecond, a.played_at, e.played_at)), e.played_at
+    ) = 1
+),
+pairs_1 AS (
+    SELECT * FROM nearest_1
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY export_played_at, track_id ORDER BY gap_ms, api_played_at
+    ) = 1
+),
+nearest_2 AS (
+    SELECT a.played_at AS api_played_at, e.played_at AS export_played_at, a.track_id, ABS(DATEDIFF(millisecond, a.played_at, e.played_at)) AS gap_ms
+    FROM api_plays a JOIN export_plays e
+        ON e.track_id = a.track_id AND ABS(DATEDIFF(millisecond, a.played_at, e.played_at)) <= 5000
+    WHERE
+        NOT EXISTS (SELECT 1 FROM pairs_1 p WHERE p.api_played_at = a.played_at AND p.track_id = a.track_id)
+        AND NOT EXISTS (SELECT 1 FROM pairs_1 p WHERE p.export_played_at = e.played_at AND p.track_id = e.track_id)
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY a.played_at, a.track_id ORDER BY ABS(DATEDIFF(millisecond, a.played_at, e.played_at)), e.played_at
+    ) = 1
+),
+pairs_2 AS (
+    SELECT * FROM nearest_2
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY export_played_at, track_id ORDER BY gap_ms, api_played_at
+    ) = 1
+),
+pairs AS (
+    SELECT * FROM pairs_1
+    UNION ALL
+    SELECT * FROM pairs_2
+)
+SELECT
+        a.played_at,
+        a.track_id,
+        COALESCE(a.context_type, e.context_type) AS context_type,
+        COALESCE(a.context_uri, e.context_uri) AS context_uri,
+        a.run_id,
+        a.ingest_date,
+        a.source_file,
+        COALESCE(a.ms_played, e.ms_played) AS ms_played,
+        COALESCE(a.skipped, e.skipped) AS skipped,
+        COALESCE(a.reason_start, e.reason_start) AS reason_start,
+        COALESCE(a.reason_end, e.reason_end) AS reason_end,
+        COALESCE(a.shuffle, e.shuffle) AS shuffle,
+        COALESCE(a.offline, e.offline) AS offline,
+        CASE WHEN e.played_at IS NULL THEN 'api' ELSE 'api+export' END AS play_source
+    FROM api_plays a
+    LEFT JOIN pairs p ON p.api_played_at = a.played_at AND p.track_id = a.track_id
+    LEFT JOIN export_plays e ON e.played_at = p.export_played_at AND e.track_id = p.track_id
+UNION ALL
+SELECT
+        e.played_at,
+        e.track_id,
+        e.context_type,
+        e.context_uri,
+        e.run_id,
+        e.ingest_date,
+        e.source_file,
+        e.ms_played,
+        e.skipped,
+        e.reason_start,
+        e.reason_end,
+        e.shuffle,
+        e.offline,
+        'export' AS play_source
+    FROM export_plays e
+    WHERE NOT EXISTS (
+        SELECT 1 FROM pairs p
+        WHERE p.export_played_at = e.played_at AND p.track_id = e.track_id
+    );
 
 CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.FACT_TOP_ITEM (
     snapshot_date DATE,

@@ -197,7 +197,14 @@ AS SELECT
         ar.artist_name AS main_artist_name,
         p.context_type,
         p.context_uri,
-        p.run_id
+        p.run_id,
+        -- What the history export knows more (null for a play only the API reported).
+        p.ms_played / 60000.0 AS played_minutes,
+        p.skipped,
+        p.ms_played < 30000 AS partial_play,
+        p.reason_end,
+        COALESCE(p.play_source, 'api') AS play_source,
+        YEAR(p.played_at) AS played_year
     FROM ${DATABASE}.${CORE_SCHEMA}.FACT_PLAY p
     LEFT JOIN ${DATABASE}.${CORE_SCHEMA}.DIM_TRACK t ON t.track_id = p.track_id
     LEFT JOIN ${DATABASE}.${CORE_SCHEMA}.DIM_ALBUM al ON al.album_id = t.album_id

@@ -17,7 +17,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from contracts.model import INSERT_NEW, REPLACE_SNAPSHOT, SNOWFLAKE_TYPES, UPSERT, Column, Table
+from contracts.model import (
+    INSERT_NEW,
+    LINEAGE,
+    MATCH_PLAYS,
+    PLAY_MATCH_TOLERANCE_MS,
+    PLAY_SOURCE_API,
+    PLAY_SOURCE_BOTH,
+    PLAY_SOURCE_EXPORT,
+    REPLACE_SNAPSHOT,
+    SNOWFLAKE_TYPES,
+    UPSERT,
+    Column,
+    Table,
+)
 
 HEADER = "-- Generated from contracts/model.py by `make warehouse-sql` (snowflake_sql/model_sql); do not edit.\n"
 
@@ -151,6 +164,8 @@ def _final_select(table: Table) -> str:
             f"    QUALIFY ROW_NUMBER() OVER (\n        PARTITION BY {', '.join(table.key)}\n"
             f"        ORDER BY {EARLIEST_FIRST}\n    ) = 1"
         )
+    if table.merge == MATCH_PLAYS:
+        return _match_plays_select(table)
     assert table.merge == REPLACE_SNAPSHOT, table.merge
     projections = ",\n".join(f"        i.{c.name}" for c in table.columns)
     where = "i.reject_rule IS NULL"
@@ -180,10 +195,78 @@ def _final_select(table: Table) -> str:
     )
 
 
+# Rounds of nearest-pair matching: a round pairs each API play with its nearest export play and keeps the pairs
+# that are each other's nearest; the next round pairs what is left. Two rounds pair every play of a track played
+# twice within the tolerance (an API play whose nearest export play went to the other one).
+MATCHING_ROUNDS = 2
+
+
+def _matching_round(n: int, played_at: str, track_id: str, gap: str) -> str:
+    """The CTEs `nearest_<n>` and `pairs_<n>`: round n of the matching, among the plays no earlier round paired."""
+    unpaired = " AND".join(
+        f"\n        NOT EXISTS (SELECT 1 FROM pairs_{m} p WHERE p.api_{played_at} = a.{played_at} "
+        f"AND p.{track_id} = a.{track_id})"
+        f"\n        AND NOT EXISTS (SELECT 1 FROM pairs_{m} p WHERE p.export_{played_at} = e.{played_at} "
+        f"AND p.{track_id} = e.{track_id})"
+        for m in range(1, n)
+    )
+    where = f"    WHERE{unpaired}\n" if unpaired else ""
+    return (
+        f"nearest_{n} AS (\n    SELECT a.{played_at} AS api_{played_at}, e.{played_at} AS export_{played_at}, "
+        f"a.{track_id}, {gap} AS gap_ms\n"
+        f"    FROM api_plays a JOIN export_plays e\n"
+        f"        ON e.{track_id} = a.{track_id} AND {gap} <= {PLAY_MATCH_TOLERANCE_MS}\n{where}"
+        f"    QUALIFY ROW_NUMBER() OVER (\n        PARTITION BY a.{played_at}, a.{track_id} "
+        f"ORDER BY {gap}, e.{played_at}\n    ) = 1\n),\n"
+        f"pairs_{n} AS (\n    SELECT * FROM nearest_{n}\n    QUALIFY ROW_NUMBER() OVER (\n"
+        f"        PARTITION BY export_{played_at}, {track_id} ORDER BY gap_ms, api_{played_at}\n    ) = 1\n),\n"
+    )
+
+
+def _match_plays_select(table: Table) -> str:
+    """Each play once per source (as the earliest run had it), then each export play paired with the nearest API play
+    of the same track at most PLAY_MATCH_TOLERANCE_MS away, and that API play with it (each side's nearest): a pair
+    is one row with the API's values, the export's where the API has none; the rest are rows of their own."""
+    checked = f"{LANDING}.{_upper(table)}_CHECKED"
+    played_at, track_id = table.key
+    source = "play_source"
+    lineage = {c.name for c in LINEAGE}
+    gap = f"ABS(DATEDIFF(millisecond, a.{played_at}, e.{played_at}))"
+    kept = [c.name for c in table.columns if c.name != source]
+    merged = ",\n".join(
+        f"        a.{name}"
+        if name in table.key or name in lineage
+        else f"        COALESCE(a.{name}, e.{name}) AS {name}"
+        for name in kept
+    )
+    only_export = ",\n".join(f"        e.{name}" for name in kept)
+    pair = f"p.api_{played_at} = a.{played_at} AND p.{track_id} = a.{track_id}"
+    return (
+        f"AS WITH plays AS (\n    SELECT *, COALESCE({source}, '{PLAY_SOURCE_API}') AS from_source\n"
+        f"    FROM {checked}\n    WHERE reject_rule IS NULL\n"
+        f"    QUALIFY ROW_NUMBER() OVER (\n        PARTITION BY {played_at}, {track_id}, COALESCE({source}, "
+        f"'{PLAY_SOURCE_API}')\n        ORDER BY {EARLIEST_FIRST}\n    ) = 1\n),\n"
+        f"api_plays AS (SELECT * FROM plays WHERE from_source = '{PLAY_SOURCE_API}'),\n"
+        f"export_plays AS (SELECT * FROM plays WHERE from_source = '{PLAY_SOURCE_EXPORT}'),\n"
+        + "".join(_matching_round(n, played_at, track_id, gap) for n in range(1, MATCHING_ROUNDS + 1))
+        + "pairs AS (\n    "
+        + "\n    UNION ALL\n    ".join(f"SELECT * FROM pairs_{n}" for n in range(1, MATCHING_ROUNDS + 1))
+        + "\n)\n"
+        f"SELECT\n{merged},\n"
+        f"        CASE WHEN e.{played_at} IS NULL THEN '{PLAY_SOURCE_API}' ELSE '{PLAY_SOURCE_BOTH}' END AS {source}\n"
+        f"    FROM api_plays a\n    LEFT JOIN pairs p ON {pair}\n"
+        f"    LEFT JOIN export_plays e ON e.{played_at} = p.export_{played_at} AND e.{track_id} = p.{track_id}\n"
+        f"UNION ALL\nSELECT\n{only_export},\n        '{PLAY_SOURCE_EXPORT}' AS {source}\n    FROM export_plays e\n"
+        f"    WHERE NOT EXISTS (\n        SELECT 1 FROM pairs p\n"
+        f"        WHERE p.export_{played_at} = e.{played_at} AND p.{track_id} = e.{track_id}\n    )"
+    )
+
+
 _POLICY = {
     UPSERT: "one row per key, each column its latest non-null value; lineage names the latest run",
     INSERT_NEW: "each event once, as the earliest run had it",
     REPLACE_SNAPSHOT: "rows of the latest run that read the group replace it",
+    MATCH_PLAYS: f"one row per play; an export and an API play of a track {PLAY_MATCH_TOLERANCE_MS} ms apart are one",
 }
 
 
@@ -205,6 +288,8 @@ def final_tables(tables: Sequence[Table]) -> str:
         "--   UPSERT            one row per key; each column keeps the latest run's non-null value\n"
         "--   REPLACE_SNAPSHOT  per snapshot group, the rows of the latest run that read the group, one per key\n"
         "--   INSERT_NEW        one row per key, as the earliest run had it\n"
+        "--   MATCH_PLAYS       one row per play: an export play and an API play of the same track close in time\n"
+        "--                     are one row (contracts.model.PLAY_MATCH_TOLERANCE_MS)\n"
         "-- Landing keeps every loaded row, so a file loaded twice or a Glue re-run never adds a final row.\n"
         "-- REFRESH_MODE = FULL: each merge is a window over every landing row of a key, small enough to recompute,\n"
         "-- and a refresh with no upstream change is skipped. Snowflake refreshes within TARGET_LAG; locally the\n"

@@ -79,8 +79,11 @@ def test_a_wired_environment_deploys_six_stacks_in_pipeline_order(wired: Synthes
         pipeline.ingest,
         pipeline.transform,
         pipeline.warehouse,
+        pipeline.history_import,
     }
-    assert len(wired.templates()) == 6
+    # The six stages and the history import's stack.
+    assert set(pipeline.history_import.dependencies) == {pipeline.storage}
+    assert len(wired.templates()) == 7
 
 
 def test_cdk_nag_reports_no_unacknowledged_finding(deployment: Synthesized) -> None:
@@ -123,8 +126,8 @@ def test_a_new_unacknowledged_finding_fails_synthesis(tmp_path: Path) -> None:
 
 def test_every_template_passes_cfn_lint(deployment: Synthesized) -> None:
     templates = sorted(deployment.outdir.glob("*.template.json"))
-    # Six stacks when wired to Snowflake; without it there is no warehouse stack.
-    assert len(templates) == (6 if deployment.snowflake_enabled else 5)
+    # Seven stacks when wired to Snowflake (the history import's included); without it there is no warehouse stack.
+    assert len(templates) == (7 if deployment.snowflake_enabled else 6)
     settings = ManualArgs(ignore_checks=CFN_LINT_IGNORED, regions=CFN_LINT_REGIONS)
     for template in templates:
         matches = lint(template.read_text(encoding="utf-8"), config=settings)
@@ -217,8 +220,9 @@ def test_running_app_py_synthesizes_the_pipeline_like_make_synth(tmp_path: Path)
         [sys.executable, "app.py"], cwd=REPO_ROOT, env=environment, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    # prod is not wired to Snowflake in config/pipeline.toml: five stacks, and the storage stack says what to do.
-    assert len(list(tmp_path.glob("spotify-pipeline-prod-*.template.json"))) == 5
+    # prod is not wired to Snowflake in config/pipeline.toml: six stacks (five stages and the history import), and
+    # the storage stack says what to do.
+    assert len(list(tmp_path.glob("spotify-pipeline-prod-*.template.json"))) == 6
     storage = json.loads((tmp_path / "spotify-pipeline-prod-storage.template.json").read_text(encoding="utf-8"))
     assert storage["Outputs"]["SnowflakeStatus"]["Value"].startswith("Snowflake is not wired")
 

@@ -38,6 +38,9 @@ def test_every_failure_of_the_pipeline_has_an_alarm(wired: Synthesized) -> None:
         "extract-throttles",
         "extraction-failed",
         "music-brainz-unavailable",
+        "history-import-dead-letters",
+        "history-import-errors",
+        "history-import-rejected",
         "no-complete-extraction",
         "no-snowpipe-load",
         "no-successful-transform",
@@ -49,9 +52,9 @@ def test_every_failure_of_the_pipeline_has_an_alarm(wired: Synthesized) -> None:
 
 def test_without_snowflake_there_is_no_snowpipe_alarm(aws_only: Synthesized) -> None:
     names = alarms_by_name(aws_only)
-    # The ten AWS-side alarms (six failure, two freshness, one for gaps in the play history, one for MusicBrainz);
-    # both Snowpipe ones need the wiring.
-    assert len(names) == 10
+    # The thirteen AWS-side alarms (six failure, two freshness, one for gaps in the play history, one for MusicBrainz,
+    # three of the history import); both Snowpipe ones need the wiring.
+    assert len(names) == 13
     assert "spotify-pipeline-prod-snowpipe-errors" not in names
     assert "spotify-pipeline-prod-no-snowpipe-load" not in names
 

@@ -61,7 +61,11 @@ def test_a_warehouse_that_applied_the_released_v001_to_v008_upgrades_and_keeps_i
     # ... whose pipes equal the generated ones, so the upgrade recreates none of those Snowflake holds
     old_pipes = [s for m in released for s in statements_of(m, variables) if s.kind == "pipe"]
     new_pipes = {s.name: s for m in load_migrations() for s in statements_of(m, variables) if s.kind == "pipe"}
-    assert old_pipes and all(same_copy(p.copy.sql("snowflake"), new_pipes[p.name]) for p in old_pipes)
+    # (but fact_play's, which the history export's columns changed, issue 15: the upgrade recreates that one)
+    recreated = {f"{variables['DATABASE']}.{variables['LANDING_SCHEMA']}.FACT_PLAY_PIPE"}
+    assert old_pipes and all(
+        same_copy(p.copy.sql("snowflake"), new_pipes[p.name]) == (p.name not in recreated) for p in old_pipes
+    )
     # ... and a warehouse that applied them and holds a day of data
     db, stage = tmp_path / "db", tmp_path / "s3"
     with LocalWarehouse(db, stage, local_config, variables, migrations=released) as old:
