@@ -263,6 +263,8 @@ _CANDIDATES = {
         0 AS preference FROM entries""",
     "fact_play": f"""SELECT {_LINEAGE}, try_cast(item.played_at AS TIMESTAMPTZ) AS played_at, item.track.id AS track_id,
         item.context."type" AS context_type, item.context.uri AS context_uri,
+        NULL::BIGINT AS ms_played, NULL::BOOLEAN AS skipped, NULL AS reason_start, NULL AS reason_end,
+        NULL::BOOLEAN AS shuffle, NULL::BOOLEAN AS offline, NULL AS play_source,
         {_REMOVED_OR_LOCAL.format(t="item.track")} AS drop_reason, 0 AS preference
         FROM {_elements("recently_played", "response.items")}""",
     "fact_top_item": f"""SELECT {_LINEAGE}, ingest_date AS snapshot_date, time_range, item_type,
@@ -317,6 +319,17 @@ _REFERENCES = {
 _MERGED = {"dim_track", "dim_album", "dim_artist", "dim_playlist", "bridge_track_artist", "bridge_album_artist"}
 
 
+def _no_candidates(table: Table) -> str:
+    """A table whose source the benchmark's runs do not hold (MusicBrainz answers, history exports): no candidates."""
+    columns = ", ".join(
+        f'NULL::{_MODEL_TYPES[c.type]} AS "{c.name}"' for c in table.columns if c.name not in _LINEAGE_NAMES
+    )
+    return (
+        "SELECT NULL::VARCHAR AS source_file, NULL::VARCHAR AS run_id, NULL::DATE AS ingest_date, "
+        f"NULL::TIMESTAMPTZ AS fetched_at, {columns}, NULL AS drop_reason, 0 AS preference WHERE false"
+    )
+
+
 def _typed(table: Table, name: str) -> str:
     return f'try_cast("{name}" AS {_MODEL_TYPES[table.column(name).type]}) AS "{name}"'
 
@@ -350,8 +363,9 @@ def _classify_sql(table: Table) -> str:
     )
     merged = "true" if table.name in _MERGED else "false"
     typed = ", ".join(_typed(table, c.name) for c in table.columns)
+    candidates = _CANDIDATES.get(table.name) or _no_candidates(table)
     return f"""CREATE TABLE cls_{table.name} AS
-        WITH cand AS (SELECT {typed}, drop_reason, preference, fetched_at FROM ({_CANDIDATES[table.name]})),
+        WITH cand AS (SELECT {typed}, drop_reason, preference, fetched_at FROM ({candidates})),
         ruled AS (SELECT c.*, CASE WHEN drop_reason IS NULL THEN {broken} END AS _rule FROM cand c {" ".join(joins)}),
         ranked AS (
             SELECT *, drop_reason IS NULL AND _rule IS NULL AS _eligible FROM ruled

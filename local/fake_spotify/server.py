@@ -17,11 +17,10 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
-import sys
 import threading
 import time
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
@@ -31,6 +30,7 @@ from local.fake_spotify.api import ApiResponse, SpotifyApi, error_response
 from local.fake_spotify.auth import DEFAULT_USER_SCOPE, TokenService
 from local.fake_spotify.catalog import Catalog
 from local.fake_spotify.faults import FaultPlan, FaultRule
+from local.http_server import TrackedHTTPServer
 
 TOKEN_PATH = "/api/token"
 # Idle keep-alive connections are closed after this long, so a stopped server leaves no thread waiting.
@@ -250,37 +250,8 @@ def _fault_reply(rule: FaultRule) -> _Reply | None:
     raise ValueError(f"fault kind {rule.kind!r} has no reply")
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+class _Server(TrackedHTTPServer):
     fake: FakeSpotify
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        super().__init__(*args, **kwargs)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._connections_lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that went away (timed out, closed) is routine here; anything else is still reported."""
-        if isinstance(sys.exc_info()[1], OSError):
-            return
-        super().handle_error(request, client_address)
-
-    def close_connections(self) -> None:
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
 
 
 class _Handler(BaseHTTPRequestHandler):
