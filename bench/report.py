@@ -159,7 +159,8 @@ def evaluate_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             )
         )
     seconds = results.get("duration_seconds")
-    if seconds is not None:
+    # A duration describes one uninterrupted run: not once a part was measured again on its own.
+    if seconds is not None and not results.get("remeasured"):
         targets.append(
             _target(
                 "`make bench` duration",
