@@ -41,3 +41,28 @@ class TrackedHTTPServer(ThreadingHTTPServer):
         for connection in connections:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
+
+
+def listen(server_class: type[TrackedHTTPServer], host: str, port: int, handler: type) -> Any:
+    """A server of `server_class` bound to host:port (port 0: any free one); a taken port says what to do."""
+    try:
+        return server_class((host, port), handler)
+    except OSError as problem:
+        raise OSError(f"cannot listen on {host}:{port} ({problem.strerror}); choose another port") from None
+
+
+def serve_in_background(httpd: TrackedHTTPServer, name: str) -> threading.Thread:
+    """Serve on a daemon thread. A short poll interval: `shut_down` returns within it (tests start and stop many
+    servers)."""
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), name=name, daemon=True)
+    thread.start()
+    return thread
+
+
+def shut_down(httpd: TrackedHTTPServer, thread: threading.Thread | None) -> None:
+    """Stop serving, end the kept-alive connections, release the port."""
+    httpd.shutdown()
+    httpd.close_connections()
+    httpd.server_close()
+    if thread is not None:
+        thread.join(timeout=5)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from extract.service import NAMESPACE as NAMESPACE  # one namespace for every metric of the pipeline
 from history_import.run import STATUS_IMPORTED, STATUS_REJECTED
 
 HANDLER = "history_import.handler.handler"
 SERVICE = "spotify-history-import"
-NAMESPACE = "SpotifyPipeline"
 # Lambda's ephemeral storage holds the downloaded upload (the ZIP is read where it lies, one file at a time).
 MAX_UPLOAD_BYTES = 2 * 1024**3
 

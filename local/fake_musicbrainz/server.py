@@ -30,7 +30,7 @@ from local.fake_musicbrainz.catalog import MusicBrainzCatalog
 from local.fake_spotify import faults as fault_kinds
 from local.fake_spotify.catalog import Catalog
 from local.fake_spotify.faults import FaultPlan, FaultRule
-from local.http_server import TrackedHTTPServer
+from local.http_server import TrackedHTTPServer, listen, serve_in_background, shut_down
 
 WS_PATH = "/ws/2/"
 ISRC_PATH = WS_PATH + "isrc/"
@@ -97,27 +97,16 @@ class FakeMusicBrainz:
     def start(self) -> FakeMusicBrainz:
         if self._httpd is not None:
             return self
-        try:
-            httpd = _Server((self._host, self._port), _Handler)
-        except OSError as problem:
-            raise OSError(
-                f"cannot listen on {self._host}:{self._port} ({problem.strerror}); choose another port"
-            ) from None
+        httpd = listen(_Server, self._host, self._port, _Handler)
         httpd.fake = self
         self._httpd = httpd
-        self._thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), name="fake-musicbrainz", daemon=True)
-        self._thread.start()
+        self._thread = serve_in_background(httpd, "fake-musicbrainz")
         return self
 
     def stop(self) -> None:
         httpd, self._httpd = self._httpd, None
-        if httpd is None:
-            return
-        httpd.shutdown()
-        httpd.close_connections()
-        httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if httpd is not None:
+            shut_down(httpd, self._thread)
 
     def __enter__(self) -> FakeMusicBrainz:
         return self.start()

@@ -30,7 +30,7 @@ from local.fake_spotify.api import ApiResponse, SpotifyApi, error_response
 from local.fake_spotify.auth import DEFAULT_USER_SCOPE, TokenService
 from local.fake_spotify.catalog import Catalog
 from local.fake_spotify.faults import FaultPlan, FaultRule
-from local.http_server import TrackedHTTPServer
+from local.http_server import TrackedHTTPServer, listen, serve_in_background, shut_down
 
 TOKEN_PATH = "/api/token"
 # Idle keep-alive connections are closed after this long, so a stopped server leaves no thread waiting.
@@ -81,30 +81,19 @@ class FakeSpotify:
     def start(self) -> FakeSpotify:
         if self._httpd is not None:
             return self
-        try:
-            httpd = _Server((self._host, self._port), _Handler)
-        except OSError as problem:
-            where = f"{self._host}:{self._port}"
-            raise OSError(f"cannot listen on {where} ({problem.strerror}); choose another port") from None
+        httpd = listen(_Server, self._host, self._port, _Handler)
         httpd.fake = self
         self._httpd = httpd
         self._api = SpotifyApi(self.catalog, self.mode, self.tokens, self.api_url.rstrip("/"), self.day)
         if self.moment is not None:
             self._api.set_moment(self.moment)
-        # A short poll interval: stop() returns within it (tests start and stop many servers).
-        self._thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), name="fake-spotify", daemon=True)
-        self._thread.start()
+        self._thread = serve_in_background(httpd, "fake-spotify")
         return self
 
     def stop(self) -> None:
         httpd, self._httpd = self._httpd, None
-        if httpd is None:
-            return
-        httpd.shutdown()
-        httpd.close_connections()
-        httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        if httpd is not None:
+            shut_down(httpd, self._thread)
 
     def __enter__(self) -> FakeSpotify:
         return self.start()
