@@ -12,9 +12,7 @@ local warehouse. State persists in `.local/` with the daily runs', so `make run`
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -47,11 +45,6 @@ class ImportResult:
 
 def invoke_import(pipeline: LocalPipeline, event: dict[str, Any]) -> dict[str, Any]:
     """Run the history import handler in its own process, as Lambda does, with the deployed environment."""
-    work = pipeline.state_dir / "tmp"
-    work.mkdir(parents=True, exist_ok=True)
-    event_file, result_file = work / "import-event.json", work / "import-result.json"
-    event_file.write_text(json.dumps(event), encoding="utf-8")
-    result_file.unlink(missing_ok=True)
     env = {
         **os.environ,
         **pipeline.aws.environment(),
@@ -60,22 +53,14 @@ def invoke_import(pipeline: LocalPipeline, event: dict[str, Any]) -> dict[str, A
         "POWERTOOLS_METRICS_NAMESPACE": service.NAMESPACE,
         "AWS_LAMBDA_FUNCTION_NAME": f"{pipeline.config.project}-{pipeline.config.env}-history-import",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "local.lambda_invoke",
+    outcome = pipeline.invoke_function(
         service.HANDLER,
-        str(event_file),
-        str(result_file),
-        str(IMPORT_TIMEOUT_SECONDS),
-    ]
-    with pipeline.log_file.open("a", encoding="utf-8") as log:
-        log.write(f"\n=== {time.strftime('%H:%M:%S')} history import {event['detail']['object']['key']}\n")
-        log.flush()
-        subprocess.run(command, env=env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, check=False)  # noqa: S603
-    if not result_file.exists():
-        raise ExtractFailed(f"the history import process died without a result; see {pipeline.log_file}")
-    outcome = json.loads(result_file.read_text(encoding="utf-8"))
+        event,
+        env,
+        IMPORT_TIMEOUT_SECONDS,
+        what="history import",
+        log_line=f"history import {event['detail']['object']['key']}",
+    )
     if not outcome["ok"]:
         raise ExtractFailed(f"the history import failed: {outcome['error']} (full log: {pipeline.log_file})")
     return outcome["result"]

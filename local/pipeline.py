@@ -320,28 +320,43 @@ class LocalPipeline:
 
     def invoke_extract(self, event: dict[str, Any]) -> dict[str, Any]:
         """Run the extraction handler in its own process, as Lambda does, with the deployed environment."""
+        outcome = self.invoke_function(
+            service.HANDLER,
+            event,
+            self._function_environment(),
+            self.config.extract.lambda_timeout_seconds,
+            what="extraction",
+            log_line=f"extract {event['time']}",
+        )
+        return self._summary(outcome, "extraction")
+
+    def invoke_function(
+        self, handler: str, event: dict[str, Any], env: dict[str, str], timeout_seconds: int, what: str, log_line: str
+    ) -> dict[str, Any]:
+        """Run `handler` on `event` in a process of its own (`local.lambda_invoke`), as Lambda runs a function, with
+        `env` as its environment; its outcome, `{"ok": true, "result": ...}` or `{"ok": false, "error": ...}`."""
         work = self.state_dir / "tmp"
         work.mkdir(parents=True, exist_ok=True)
-        event_file, result_file = work / "event.json", work / "result.json"
+        name = what.replace(" ", "-")
+        event_file, result_file = work / f"{name}-event.json", work / f"{name}-result.json"
         event_file.write_text(json.dumps(event), encoding="utf-8")
         result_file.unlink(missing_ok=True)
-        env = self._function_environment()
         command = [
             sys.executable,
             "-m",
             "local.lambda_invoke",
-            service.HANDLER,
+            handler,
             str(event_file),
             str(result_file),
-            str(self.config.extract.lambda_timeout_seconds),
+            str(timeout_seconds),
         ]
         with self.log_file.open("a", encoding="utf-8") as log:
-            log.write(f"\n=== {time.strftime('%H:%M:%S')} extract {event['time']}\n")
+            log.write(f"\n=== {time.strftime('%H:%M:%S')} {log_line}\n")
             log.flush()
             subprocess.run(command, env=env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, check=False)  # noqa: S603
         if not result_file.exists():
-            raise ExtractFailed(f"the extraction process died without a result; see {self.log_file}")
-        return self._summary(json.loads(result_file.read_text(encoding="utf-8")), "extraction")
+            raise ExtractFailed(f"the {what} process died without a result; see {self.log_file}")
+        return json.loads(result_file.read_text(encoding="utf-8"))
 
     def _summary(self, outcome: dict[str, Any], what: str) -> dict[str, Any]:
         if not outcome["ok"]:
