@@ -45,6 +45,11 @@ PLAY_MATCH_TOLERANCE_MS = 5_000
 PLAY_SOURCE_API = "api"
 PLAY_SOURCE_EXPORT = "export"
 PLAY_SOURCE_BOTH = "api+export"
+# A run's quality facts (RUN_QUALITY_TABLES): the latest transform of a run replaces every row that run had, so a
+# re-run of the same run replaces its facts instead of adding to them, and a fact the re-run no longer reports goes.
+REPLACE_RUN = "replace_run"
+# The column REPLACE_RUN orders a run's transforms by: when the job that wrote the rows started (UTC).
+TRANSFORMED_AT = "transformed_at"
 
 
 @dataclass(frozen=True)
@@ -342,7 +347,102 @@ TABLES: tuple[Table, ...] = (
     MUSICBRAINZ_RELEASE,
     MUSICBRAINZ_ARTIST_CREDIT,
 )
+
+# Run quality: what each transform's run report (contracts/processed_zone.py) and its manifest
+# (contracts/manifest.py) say of the run, written by the transform as datasets of their own beside the model's and
+# loaded by pipes like them, so the report can show a run's completeness next to its data. The job writes each
+# table's rows of a run in one file; `transformed_at` tells its attempts apart (REPLACE_RUN).
+_TRANSFORMED = Column(TRANSFORMED_AT, "timestamp", "When the transform that wrote the row started (UTC)", False)
+# The lineage of a run-quality row: the run, its day, and the run's manifest (the file the facts were read from).
+_RUN_LINEAGE = (
+    _key("run_id", "string", "Extraction run the facts are about"),
+    _key("ingest_date", "date", "Day of that run (UTC)"),
+    _key("source_file", "string", "The run's manifest key in the raw bucket"),
+)
+
+# Outcomes of RUN_TABLE_OUTCOME (the transform's, glue_jobs/transforms/quality.py) and the name of the raw pages.
+OUTCOME_OUTPUT = "output"
+OUTCOME_QUARANTINED = "quarantined"
+OUTCOME_DROPPED = "dropped"
+# The reason of the output rows (a quarantined row has its rule, a dropped one its reason): they were kept.
+REASON_KEPT = "kept"
+
+RUN_TABLE_OUTCOME = Table(
+    "run_table_outcome",
+    "The run report's counts: per run and model table (and raw_pages), the rows per outcome and reason.",
+    (
+        _key("table_name", "string", "Model table, or raw_pages for the pages read"),
+        _key("outcome", "string", "output, quarantined or dropped"),
+        _key("reason", "string", "The rule a quarantined row broke, a dropped row's reason; kept for the output"),
+        Column("row_count", "long", "Rows (pages for raw_pages) with this outcome and reason", nullable=False),
+        _TRANSFORMED,
+        *_RUN_LINEAGE,
+    ),
+    key=("run_id", "table_name", "outcome", "reason"),
+    merge=REPLACE_RUN,
+)
+
+RUN_EXTRACTION = Table(
+    "run_extraction",
+    "One row per run: what its manifest says of the extraction (status, calls, and how many of each issue).",
+    (
+        Column(
+            "extraction_status",
+            "string",
+            "complete, or partial: stopped on its time budget, pending work left",
+            nullable=False,
+        ),
+        Column("api_mode", "string", "development, extended or history_export"),
+        Column("started_at", "timestamp", "When the extraction started (UTC)"),
+        Column("finished_at", "timestamp", "When it wrote its manifest (UTC)"),
+        Column("raw_files", "int", "Page files the manifest lists"),
+        Column("api_calls", "long", "API calls made, retries included"),
+        Column("min_api_calls", "long", "The fewest calls the API mode allows for what was fetched"),
+        Column("captures", "int", "Captures of recently played the run handed to the transform"),
+        Column("entity_errors", "int", "Entities the API refused (a deleted playlist ...): the manifest's errors"),
+        Column("fallbacks", "int", "Endpoints refused for the app, and replaced by a fallback"),
+        Column("pending_items", "int", "Work left for the next run (a partial run, MusicBrainz's budget)"),
+        Column("play_gaps", "int", "Gaps in the play history: reads of recently played that could not reach back"),
+        Column("not_found", "int", "Lookups the second source answered with no such entity"),
+        _TRANSFORMED,
+        *_RUN_LINEAGE,
+    ),
+    key=("run_id",),
+    merge=REPLACE_RUN,
+)
+
+# The kinds of RUN_EXTRACTION_ISSUE, one per list of the manifest.
+ISSUE_ENTITY_ERROR = "entity_error"
+ISSUE_FALLBACK = "fallback"
+ISSUE_PENDING = "pending"
+ISSUE_PLAY_GAP = "play_gap"
+ISSUE_NOT_FOUND = "not_found"
+ISSUE_TYPES = (ISSUE_ENTITY_ERROR, ISSUE_FALLBACK, ISSUE_PENDING, ISSUE_PLAY_GAP, ISSUE_NOT_FOUND)
+
+RUN_EXTRACTION_ISSUE = Table(
+    "run_extraction_issue",
+    "Every entity error, fallback, pending item, play gap and not-found lookup of a run's manifest.",
+    (
+        _key("issue_type", "string", "entity_error, fallback, pending, play_gap or not_found"),
+        _key("issue_number", "int", "Position in the manifest's list of that type, from 0"),
+        Column("source", "string", "Source (or, for a fallback, the endpoint refused)"),
+        Column("entity_id", "string", "The entity concerned, where there is one"),
+        Column("http_status", "int", "The API's status: the error's or the refused endpoint's"),
+        Column("detail", "string", "The error's message, the fallback used, or the run or capture that found a gap"),
+        Column("gap_from", "timestamp", "A play gap's start (exclusive, UTC); null for the very first read"),
+        Column("gap_to", "timestamp", "A play gap's end (exclusive, UTC)"),
+        _TRANSFORMED,
+        *_RUN_LINEAGE,
+    ),
+    key=("run_id", "issue_type", "issue_number"),
+    merge=REPLACE_RUN,
+)
+
+RUN_QUALITY_TABLES: tuple[Table, ...] = (RUN_TABLE_OUTCOME, RUN_EXTRACTION, RUN_EXTRACTION_ISSUE)
+# Everything the warehouse loads: a landing table and a pipe each, notified under model/<table>/.
+LOADED_TABLES: tuple[Table, ...] = TABLES + RUN_QUALITY_TABLES
 TABLES_BY_NAME = {t.name: t for t in TABLES}
+LOADED_TABLES_BY_NAME = {t.name: t for t in LOADED_TABLES}
 
 
 def table(name: str) -> Table:

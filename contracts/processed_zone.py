@@ -4,6 +4,7 @@ Producer: `glue_jobs`. Consumers: `snowflake_sql` (the stage and one pipe per mo
 `model/<table>/` and the `.parquet` suffix), the stacks (notification filters), the local runtime, tests.
 
     s3://<processed>/model/<table>/snapshot_date=YYYY-MM-DD/run_id=<id>/part-*.parquet
+    s3://<processed>/model/<run-quality table>/snapshot_date=YYYY-MM-DD/run_id=<id>/part-*.parquet
     s3://<processed>/quarantine/<table>/snapshot_date=YYYY-MM-DD/run_id=<id>/part-*.parquet
     s3://<processed>/reports/snapshot_date=YYYY-MM-DD/run_id=<id>/run_report.json
 
@@ -26,6 +27,10 @@ rule, so that `input == output + quarantined + sum(dropped)`:
      "pages": {"read": 40, "malformed": 0, "quarantine_rules": {}},
      "captures": 12,                                   # captures of recently played the run handed off
      "play_gaps": {"count": 1, "gaps": [{"source": "...", "gap_from": "...", "gap_to": "...", "detected_by": "..."}]}}
+
+The run-quality tables (`contracts.model.RUN_QUALITY_TABLES`: run_table_outcome, run_extraction,
+run_extraction_issue) hold the run report's counts and the manifest's facts as rows, under `model/` so that a
+pipe loads each like a model table; the report's JSON stays as it is for the tools that read it.
 
 `play_gaps` are the manifest's gaps (contracts/manifest.py `PlayGap`): windows of recently played the API could
 not reach back to, where plays may be lost. They are reported, never silently absorbed.

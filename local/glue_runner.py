@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from contracts.manifest import Manifest
-from contracts.model import TABLES, TABLES_BY_NAME
+from contracts.model import LOADED_TABLES, TABLES_BY_NAME
 from contracts.processed_zone import (
     PAGES_QUARANTINE,
     model_partition_prefix,
@@ -180,7 +180,7 @@ def _publish(
     s3 = aws.client("s3")
     # Every dataset the run may have written before, including those this attempt left empty.
     day, run_id = location.ingest_date.isoformat(), location.run_id
-    partitions = [model_partition_prefix(t.name, day, run_id) for t in TABLES] + [
+    partitions = [model_partition_prefix(t.name, day, run_id) for t in LOADED_TABLES] + [
         quarantine_partition_prefix(name, day, run_id) for name in (*TABLES_BY_NAME, PAGES_QUARANTINE)
     ]
     outputs = (*partitions, run_report_key(day, run_id))

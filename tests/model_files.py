@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from contracts.model import TABLES_BY_NAME, Table
+from contracts.model import LOADED_TABLES_BY_NAME, Table
 from contracts.processed_zone import model_partition_prefix
 
 # What a reader without Spark (Snowflake, DuckDB, pyarrow) sees for each model type: int -> INT32, long -> INT64,
@@ -38,7 +38,7 @@ def write_model_file(
 ) -> str:
     """Write `rows` (lineage filled in) under `stage_root` as the Glue job would; return the processed-bucket key.
     `model_table`: the table's definition when it is not the contract's (a test's changed model)."""
-    definition = model_table or TABLES_BY_NAME[table]
+    definition = model_table or LOADED_TABLES_BY_NAME[table]
     schema = pa.schema([(c.name, PARQUET_TYPES[c.type]) for c in definition.columns])
     lineage = {
         "run_id": run_id,

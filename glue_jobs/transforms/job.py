@@ -7,14 +7,16 @@ The script Glue runs (glue_jobs/spotify_transform.py) calls `main` with its argu
 
 A URI is `s3://bucket/key` or a local path (a directory that mirrors the bucket). The job reads exactly the raw
 files the manifests list, writes one Parquet dataset per model table and run (contracts/processed_zone.py), the
-quarantine, and last a run report per run. It runs unchanged in AWS Glue (arguments through awsglue's
-`getResolvedOptions`) and locally (argparse). A missing or invalid manifest, or a raw file that disagrees with
-its manifest, stops the job before it writes anything, with one line saying what to fix and exit status 2.
+quarantine, the run-quality datasets (transforms/run_quality.py), and last a run report per run. It runs
+unchanged in AWS Glue (arguments through awsglue's `getResolvedOptions`) and locally (argparse). A missing or
+invalid manifest, or a raw file that disagrees with its manifest, stops the job before it writes anything, with
+one line saying what to fix and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import sys
 from collections.abc import Sequence
@@ -30,6 +32,7 @@ from contracts.raw_zone import MANIFEST_NAME, RunLocation, ingest_date_prefix
 from .build import build_model
 from .inputs import JobInputError, RunInput, read_verified_pages
 from .output import run_report, write_model
+from .run_quality import write_run_quality
 from .session import apply_session_settings, build_session, interpreted_for, shuffle_partitions_for
 
 _REQUIRED = ("JOB_NAME", "processed_uri")
@@ -156,6 +159,8 @@ def list_manifests(raw_root: str, day: date) -> list[str]:
 def main(argv: Sequence[str] | None = None, spark: SparkSession | None = None) -> int:
     """Run the job; `spark` lets a caller (a test, the local runtime) lend its session."""
     argv = sys.argv if argv is None else argv
+    # Tells this attempt's run-quality rows from an earlier attempt's (contracts.model.REPLACE_RUN).
+    transformed_at = datetime.datetime.now(datetime.UTC)
     try:
         arguments = job_arguments(argv)
         uris = manifest_uris(arguments)
@@ -173,6 +178,7 @@ def main(argv: Sequence[str] | None = None, spark: SparkSession | None = None) -
     model = build_model(pages)
     counts = write_model(model, runs, arguments["processed_uri"])
     model.release()
+    write_run_quality(spark, runs, counts, arguments["processed_uri"], transformed_at)
     processed_root = arguments["processed_uri"].rstrip("/") + "/"
     for run in runs:
         report = run_report(run, counts[run.manifest.run_id])

@@ -467,3 +467,128 @@ AS COPY INTO ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_ARTIST_CREDIT (
     )
     FILE_FORMAT = (FORMAT_NAME = '${DATABASE}.${LANDING_SCHEMA}.${FILE_FORMAT}')
     ON_ERROR = SKIP_FILE;
+
+CREATE PIPE IF NOT EXISTS ${DATABASE}.${LANDING_SCHEMA}.RUN_TABLE_OUTCOME_PIPE
+    AUTO_INGEST = TRUE
+    ERROR_INTEGRATION = ${ERROR_INTEGRATION}
+    COMMENT = 'Loads each Parquet file notified under model/run_table_outcome/'
+AS COPY INTO ${DATABASE}.${LANDING_SCHEMA}.RUN_TABLE_OUTCOME (
+        table_name,
+        outcome,
+        reason,
+        row_count,
+        transformed_at,
+        run_id,
+        ingest_date,
+        source_file,
+        loaded_file,
+        loaded_at
+    )
+    FROM (
+        SELECT
+            $1:table_name::VARCHAR,
+            $1:outcome::VARCHAR,
+            $1:reason::VARCHAR,
+            $1:row_count::NUMBER(19,0),
+            CONVERT_TIMEZONE('UTC', $1:transformed_at::TIMESTAMP_TZ)::TIMESTAMP_NTZ,
+            $1:run_id::VARCHAR,
+            $1:ingest_date::DATE,
+            $1:source_file::VARCHAR,
+            METADATA$FILENAME,
+            METADATA$START_SCAN_TIME
+        FROM @${DATABASE}.${LANDING_SCHEMA}.${STAGE}/run_table_outcome/
+    )
+    FILE_FORMAT = (FORMAT_NAME = '${DATABASE}.${LANDING_SCHEMA}.${FILE_FORMAT}')
+    ON_ERROR = SKIP_FILE;
+
+CREATE PIPE IF NOT EXISTS ${DATABASE}.${LANDING_SCHEMA}.RUN_EXTRACTION_PIPE
+    AUTO_INGEST = TRUE
+    ERROR_INTEGRATION = ${ERROR_INTEGRATION}
+    COMMENT = 'Loads each Parquet file notified under model/run_extraction/'
+AS COPY INTO ${DATABASE}.${LANDING_SCHEMA}.RUN_EXTRACTION (
+        extraction_status,
+        api_mode,
+        started_at,
+        finished_at,
+        raw_files,
+        api_calls,
+        min_api_calls,
+        captures,
+        entity_errors,
+        fallbacks,
+        pending_items,
+        play_gaps,
+        not_found,
+        transformed_at,
+        run_id,
+        ingest_date,
+        source_file,
+        loaded_file,
+        loaded_at
+    )
+    FROM (
+        SELECT
+            $1:extraction_status::VARCHAR,
+            $1:api_mode::VARCHAR,
+            CONVERT_TIMEZONE('UTC', $1:started_at::TIMESTAMP_TZ)::TIMESTAMP_NTZ,
+            CONVERT_TIMEZONE('UTC', $1:finished_at::TIMESTAMP_TZ)::TIMESTAMP_NTZ,
+            $1:raw_files::NUMBER(10,0),
+            $1:api_calls::NUMBER(19,0),
+            $1:min_api_calls::NUMBER(19,0),
+            $1:captures::NUMBER(10,0),
+            $1:entity_errors::NUMBER(10,0),
+            $1:fallbacks::NUMBER(10,0),
+            $1:pending_items::NUMBER(10,0),
+            $1:play_gaps::NUMBER(10,0),
+            $1:not_found::NUMBER(10,0),
+            CONVERT_TIMEZONE('UTC', $1:transformed_at::TIMESTAMP_TZ)::TIMESTAMP_NTZ,
+            $1:run_id::VARCHAR,
+            $1:ingest_date::DATE,
+            $1:source_file::VARCHAR,
+            METADATA$FILENAME,
+            METADATA$START_SCAN_TIME
+        FROM @${DATABASE}.${LANDING_SCHEMA}.${STAGE}/run_extraction/
+    )
+    FILE_FORMAT = (FORMAT_NAME = '${DATABASE}.${LANDING_SCHEMA}.${FILE_FORMAT}')
+    ON_ERROR = SKIP_FILE;
+
+CREATE PIPE IF NOT EXISTS ${DATABASE}.${LANDING_SCHEMA}.RUN_EXTRACTION_ISSUE_PIPE
+    AUTO_INGEST = TRUE
+    ERROR_INTEGRATION = ${ERROR_INTEGRATION}
+    COMMENT = 'Loads each Parquet file notified under model/run_extraction_issue/'
+AS COPY INTO ${DATABASE}.${LANDING_SCHEMA}.RUN_EXTRACTION_ISSUE (
+        issue_type,
+        issue_number,
+        source,
+        entity_id,
+        http_status,
+        detail,
+        gap_from,
+        gap_to,
+        transformed_at,
+        run_id,
+        ingest_date,
+        source_file,
+        loaded_file,
+        loaded_at
+    )
+    FROM (
+        SELECT
+            $1:issue_type::VARCHAR,
+            $1:issue_number::NUMBER(10,0),
+            $1:source::VARCHAR,
+            $1:entity_id::VARCHAR,
+            $1:http_status::NUMBER(10,0),
+            $1:detail::VARCHAR,
+            CONVERT_TIMEZONE('UTC', $1:gap_from::TIMESTAMP_TZ)::TIMESTAMP_NTZ,
+            CONVERT_TIMEZONE('UTC', $1:gap_to::TIMESTAMP_TZ)::TIMESTAMP_NTZ,
+            CONVERT_TIMEZONE('UTC', $1:transformed_at::TIMESTAMP_TZ)::TIMESTAMP_NTZ,
+            $1:run_id::VARCHAR,
+            $1:ingest_date::DATE,
+            $1:source_file::VARCHAR,
+            METADATA$FILENAME,
+            METADATA$START_SCAN_TIME
+        FROM @${DATABASE}.${LANDING_SCHEMA}.${STAGE}/run_extraction_issue/
+    )
+    FILE_FORMAT = (FORMAT_NAME = '${DATABASE}.${LANDING_SCHEMA}.${FILE_FORMAT}')
+    ON_ERROR = SKIP_FILE;

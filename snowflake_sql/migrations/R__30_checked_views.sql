@@ -306,3 +306,86 @@ AS SELECT
             WHEN source_file IS NULL THEN 'source_file is null'
         END AS reject_rule
     FROM ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_ARTIST_CREDIT;
+
+CREATE OR REPLACE VIEW ${DATABASE}.${LANDING_SCHEMA}.RUN_TABLE_OUTCOME_CHECKED
+    COMMENT = 'Landing RUN_TABLE_OUTCOME with REJECT_RULE: the first rule a row breaks, null when it breaks none'
+AS SELECT
+        table_name,
+        outcome,
+        reason,
+        row_count,
+        transformed_at,
+        run_id,
+        ingest_date,
+        source_file,
+        loaded_file,
+        loaded_at,
+        CASE
+            WHEN table_name IS NULL THEN 'table_name is null'
+            WHEN outcome IS NULL THEN 'outcome is null'
+            WHEN reason IS NULL THEN 'reason is null'
+            WHEN row_count IS NULL THEN 'row_count is null'
+            WHEN transformed_at IS NULL THEN 'transformed_at is null'
+            WHEN run_id IS NULL THEN 'run_id is null'
+            WHEN ingest_date IS NULL THEN 'ingest_date is null'
+            WHEN source_file IS NULL THEN 'source_file is null'
+        END AS reject_rule
+    FROM ${DATABASE}.${LANDING_SCHEMA}.RUN_TABLE_OUTCOME;
+
+CREATE OR REPLACE VIEW ${DATABASE}.${LANDING_SCHEMA}.RUN_EXTRACTION_CHECKED
+    COMMENT = 'Landing RUN_EXTRACTION with REJECT_RULE: the first rule a row breaks, null when it breaks none'
+AS SELECT
+        extraction_status,
+        api_mode,
+        started_at,
+        finished_at,
+        raw_files,
+        api_calls,
+        min_api_calls,
+        captures,
+        entity_errors,
+        fallbacks,
+        pending_items,
+        play_gaps,
+        not_found,
+        transformed_at,
+        run_id,
+        ingest_date,
+        source_file,
+        loaded_file,
+        loaded_at,
+        CASE
+            WHEN extraction_status IS NULL THEN 'extraction_status is null'
+            WHEN transformed_at IS NULL THEN 'transformed_at is null'
+            WHEN run_id IS NULL THEN 'run_id is null'
+            WHEN ingest_date IS NULL THEN 'ingest_date is null'
+            WHEN source_file IS NULL THEN 'source_file is null'
+        END AS reject_rule
+    FROM ${DATABASE}.${LANDING_SCHEMA}.RUN_EXTRACTION;
+
+CREATE OR REPLACE VIEW ${DATABASE}.${LANDING_SCHEMA}.RUN_EXTRACTION_ISSUE_CHECKED
+    COMMENT = 'Landing RUN_EXTRACTION_ISSUE with REJECT_RULE: the first rule a row breaks, null when it breaks none'
+AS SELECT
+        issue_type,
+        issue_number,
+        source,
+        entity_id,
+        http_status,
+        detail,
+        gap_from,
+        gap_to,
+        transformed_at,
+        run_id,
+        ingest_date,
+        source_file,
+        loaded_file,
+        loaded_at,
+        CASE
+            WHEN issue_type IS NULL THEN 'issue_type is null'
+            WHEN issue_number IS NULL THEN 'issue_number is null'
+            WHEN transformed_at IS NULL THEN 'transformed_at is null'
+            WHEN run_id IS NULL THEN 'run_id is null'
+            WHEN ingest_date IS NULL THEN 'ingest_date is null'
+            WHEN source_file IS NULL THEN 'source_file is null'
+        END AS reject_rule
+    FROM ${DATABASE}.${LANDING_SCHEMA}.RUN_EXTRACTION_ISSUE;

@@ -9,7 +9,8 @@
 -- Landing keeps every loaded row, so a file loaded twice or a Glue re-run never adds a final row.
 -- REFRESH_MODE = FULL: each merge is a window over every landing row of a key, small enough to recompute,
 -- and a refresh with no upstream change is skipped. Snowflake refreshes within TARGET_LAG; locally the
--- runtime runs each body after its loads. Then the rejects view: every landing row that broke a rule.
+-- runtime runs each body after its loads. Then the rejects view: every landing row that broke a rule, and
+-- the loads view: every file each pipe loaded.
 
 CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.DIM_TRACK (
     track_id     VARCHAR,
@@ -600,6 +601,125 @@ AS SELECT
         ORDER BY ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC
     ) = 1;
 
+CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.RUN_TABLE_OUTCOME (
+    table_name     VARCHAR,
+    outcome        VARCHAR,
+    reason         VARCHAR,
+    row_count      NUMBER(19,0),
+    transformed_at TIMESTAMP_NTZ,
+    run_id         VARCHAR,
+    ingest_date    DATE,
+    source_file    VARCHAR
+)
+    TARGET_LAG = '${TARGET_LAG}'
+    WAREHOUSE = ${WAREHOUSE}
+    REFRESH_MODE = FULL
+    COMMENT = 'REPLACE_RUN per (run_id, table_name, outcome, reason): the rows of the latest transform of a run replace all rows of that run'
+AS SELECT
+        table_name,
+        outcome,
+        reason,
+        row_count,
+        transformed_at,
+        run_id,
+        ingest_date,
+        source_file
+    FROM ${DATABASE}.${LANDING_SCHEMA}.RUN_TABLE_OUTCOME_CHECKED
+    WHERE reject_rule IS NULL
+    QUALIFY DENSE_RANK() OVER (PARTITION BY run_id ORDER BY transformed_at DESC) = 1
+        AND ROW_NUMBER() OVER (
+            PARTITION BY run_id, table_name, outcome, reason
+            ORDER BY loaded_at DESC, loaded_file DESC
+        ) = 1;
+
+CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.RUN_EXTRACTION (
+    extraction_status VARCHAR,
+    api_mode          VARCHAR,
+    started_at        TIMESTAMP_NTZ,
+    finished_at       TIMESTAMP_NTZ,
+    raw_files         NUMBER(10,0),
+    api_calls         NUMBER(19,0),
+    min_api_calls     NUMBER(19,0),
+    captures          NUMBER(10,0),
+    entity_errors     NUMBER(10,0),
+    fallbacks         NUMBER(10,0),
+    pending_items     NUMBER(10,0),
+    play_gaps         NUMBER(10,0),
+    not_found         NUMBER(10,0),
+    transformed_at    TIMESTAMP_NTZ,
+    run_id            VARCHAR,
+    ingest_date       DATE,
+    source_file       VARCHAR
+)
+    TARGET_LAG = '${TARGET_LAG}'
+    WAREHOUSE = ${WAREHOUSE}
+    REFRESH_MODE = FULL
+    COMMENT = 'REPLACE_RUN per (run_id): the rows of the latest transform of a run replace all rows of that run'
+AS SELECT
+        extraction_status,
+        api_mode,
+        started_at,
+        finished_at,
+        raw_files,
+        api_calls,
+        min_api_calls,
+        captures,
+        entity_errors,
+        fallbacks,
+        pending_items,
+        play_gaps,
+        not_found,
+        transformed_at,
+        run_id,
+        ingest_date,
+        source_file
+    FROM ${DATABASE}.${LANDING_SCHEMA}.RUN_EXTRACTION_CHECKED
+    WHERE reject_rule IS NULL
+    QUALIFY DENSE_RANK() OVER (PARTITION BY run_id ORDER BY transformed_at DESC) = 1
+        AND ROW_NUMBER() OVER (
+            PARTITION BY run_id
+            ORDER BY loaded_at DESC, loaded_file DESC
+        ) = 1;
+
+CREATE OR REPLACE DYNAMIC TABLE ${DATABASE}.${CORE_SCHEMA}.RUN_EXTRACTION_ISSUE (
+    issue_type     VARCHAR,
+    issue_number   NUMBER(10,0),
+    source         VARCHAR,
+    entity_id      VARCHAR,
+    http_status    NUMBER(10,0),
+    detail         VARCHAR,
+    gap_from       TIMESTAMP_NTZ,
+    gap_to         TIMESTAMP_NTZ,
+    transformed_at TIMESTAMP_NTZ,
+    run_id         VARCHAR,
+    ingest_date    DATE,
+    source_file    VARCHAR
+)
+    TARGET_LAG = '${TARGET_LAG}'
+    WAREHOUSE = ${WAREHOUSE}
+    REFRESH_MODE = FULL
+    COMMENT = 'REPLACE_RUN per (run_id, issue_type, issue_number): the rows of the latest transform of a run replace all rows of that run'
+AS SELECT
+        issue_type,
+        issue_number,
+        source,
+        entity_id,
+        http_status,
+        detail,
+        gap_from,
+        gap_to,
+        transformed_at,
+        run_id,
+        ingest_date,
+        source_file
+    FROM ${DATABASE}.${LANDING_SCHEMA}.RUN_EXTRACTION_ISSUE_CHECKED
+    WHERE reject_rule IS NULL
+    QUALIFY DENSE_RANK() OVER (PARTITION BY run_id ORDER BY transformed_at DESC) = 1
+        AND ROW_NUMBER() OVER (
+            PARTITION BY run_id, issue_type, issue_number
+            ORDER BY loaded_at DESC, loaded_file DESC
+        ) = 1;
+
 CREATE OR REPLACE VIEW ${REJECTS_VIEW}
     COMMENT = 'Landing rows that broke a rule, with the rule: reported here instead of merged'
 AS
@@ -692,4 +812,188 @@ AS
         reject_rule AS rule,
         TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('isrc', isrc, 'artist_position', artist_position)) AS record_key,
         run_id, ingest_date, source_file, loaded_file, loaded_at
-    FROM ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_ARTIST_CREDIT_CHECKED WHERE reject_rule IS NOT NULL;
+    FROM ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_ARTIST_CREDIT_CHECKED WHERE reject_rule IS NOT NULL
+    UNION ALL
+    SELECT
+        'run_table_outcome' AS table_name,
+        reject_rule AS rule,
+        TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('run_id', run_id, 'table_name', table_name, 'outcome', outcome, 'reason', reason)) AS record_key,
+        run_id, ingest_date, source_file, loaded_file, loaded_at
+    FROM ${DATABASE}.${LANDING_SCHEMA}.RUN_TABLE_OUTCOME_CHECKED WHERE reject_rule IS NOT NULL
+    UNION ALL
+    SELECT
+        'run_extraction' AS table_name,
+        reject_rule AS rule,
+        TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('run_id', run_id)) AS record_key,
+        run_id, ingest_date, source_file, loaded_file, loaded_at
+    FROM ${DATABASE}.${LANDING_SCHEMA}.RUN_EXTRACTION_CHECKED WHERE reject_rule IS NOT NULL
+    UNION ALL
+    SELECT
+        'run_extraction_issue' AS table_name,
+        reject_rule AS rule,
+        TO_JSON(OBJECT_CONSTRUCT_KEEP_NULL('run_id', run_id, 'issue_type', issue_type, 'issue_number', issue_number)) AS record_key,
+        run_id, ingest_date, source_file, loaded_file, loaded_at
+    FROM ${DATABASE}.${LANDING_SCHEMA}.RUN_EXTRACTION_ISSUE_CHECKED WHERE reject_rule IS NOT NULL;
+
+CREATE OR REPLACE VIEW ${DATABASE}.${CORE_SCHEMA}.LANDING_LOADS
+    COMMENT = 'Every file each pipe loaded into its landing table, with its run and rows: the freshness of each table'
+AS
+    SELECT
+        'dim_track' AS table_name,
+        loaded_file,
+        MAX(run_id) AS run_id,
+        MAX(ingest_date) AS ingest_date,
+        MAX(loaded_at) AS loaded_at,
+        COUNT(*) AS loaded_rows
+    FROM ${DATABASE}.${LANDING_SCHEMA}.DIM_TRACK
+    GROUP BY loaded_file
+    UNION ALL
+    SELECT
+        'dim_album' AS table_name,
+        loaded_file,
+        MAX(run_id) AS run_id,
+        MAX(ingest_date) AS ingest_date,
+        MAX(loaded_at) AS loaded_at,
+        COUNT(*) AS loaded_rows
+    FROM ${DATABASE}.${LANDING_SCHEMA}.DIM_ALBUM
+    GROUP BY loaded_file
+    UNION ALL
+    SELECT
+        'dim_artist' AS table_name,
+        loaded_file,
+        MAX(run_id) AS run_id,
+        MAX(ingest_date) AS ingest_date,
+        MAX(loaded_at) AS loaded_at,
+        COUNT(*) AS loaded_rows
+    FROM ${DATABASE}.${LANDING_SCHEMA}.DIM_ARTIST
+    GROUP BY loaded_file
+    UNION ALL
+    SELECT
+        'bridge_track_artist' AS table_name,
+        loaded_file,
+        MAX(run_id) AS run_id,
+        MAX(ingest_date) AS ingest_date,
+        MAX(loaded_at) AS loaded_at,
+        COUNT(*) AS loaded_rows
+    FROM ${DATABASE}.${LANDING_SCHEMA}.BRIDGE_TRACK_ARTIST
+    GROUP BY loaded_file
+    UNION ALL
+    SELECT
+        'bridge_album_artist' AS table_name,
+        loaded_file,
+        MAX(run_id) AS run_id,
+        MAX(ingest_date) AS ingest_date,
+        MAX(loaded_at) AS loaded_at,
+        COUNT(*) AS loaded_rows
+    FROM ${DATABASE}.${LANDING_SCHEMA}.BRIDGE_ALBUM_ARTIST
+    GROUP BY loaded_file
+    UNION ALL
+    SELECT
+        'dim_playlist' AS table_name,
+        loaded_file,
+        MAX(run_id) AS run_id,
+        MAX(ingest_date) AS ingest_date,
+        MAX(loaded_at) AS loaded_at,
+        COUNT(*) AS loaded_rows
+    FROM ${DATABASE}.${LANDING_SCHEMA}.DIM_PLAYLIST
+    GROUP BY loaded_file
+    UNION ALL
+    SELECT
+        'fact_playlist_item' AS table_name,
+        loaded_file,
+        MAX(run_id) AS run_id,
+        MAX(ingest_date) AS ingest_date,
+        MAX(loaded_at) AS loaded_at,
+        COUNT(*) AS loaded_rows
+    FROM ${DATABASE}.${LANDING_SCHEMA}.FACT_PLAYLIST_ITEM
+    GROUP BY loaded_file
+    UNION ALL
+    SELECT
+        'fact_play' AS table_name,
+        loaded_file,
+        MAX(run_id) AS run_id,
+        MAX(ingest_date) AS ingest_date,
+        MAX(loaded_at) AS loaded_at,
+        COUNT(*) AS loaded_rows
+    FROM ${DATABASE}.${LANDING_SCHEMA}.FACT_PLAY
+    GROUP BY loaded_file
+    UNION ALL
+    SELECT
+        'fact_top_item' AS table_name,
+        loaded_file,
+        MAX(run_id) AS run_id,
+        MAX(ingest_date) AS ingest_date,
+        MAX(loaded_at) AS loaded_at,
+        COUNT(*) AS loaded_rows
+    FROM ${DATABASE}.${LANDING_SCHEMA}.FACT_TOP_ITEM
+    GROUP BY loaded_file
+    UNION ALL
+    SELECT
+        'fact_saved_track' AS table_name,
+        loaded_file,
+        MAX(run_id) AS run_id,
+        MAX(ingest_date) AS ingest_date,
+        MAX(loaded_at) AS loaded_at,
+        COUNT(*) AS loaded_rows
+    FROM ${DATABASE}.${LANDING_SCHEMA}.FACT_SAVED_TRACK
+    GROUP BY loaded_file
+    UNION ALL
+    SELECT
+        'musicbrainz_recording' AS table_name,
+        loaded_file,
+        MAX(run_id) AS run_id,
+        MAX(ingest_date) AS ingest_date,
+        MAX(loaded_at) AS loaded_at,
+        COUNT(*) AS loaded_rows
+    FROM ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_RECORDING
+    GROUP BY loaded_file
+    UNION ALL
+    SELECT
+        'musicbrainz_release' AS table_name,
+        loaded_file,
+        MAX(run_id) AS run_id,
+        MAX(ingest_date) AS ingest_date,
+        MAX(loaded_at) AS loaded_at,
+        COUNT(*) AS loaded_rows
+    FROM ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_RELEASE
+    GROUP BY loaded_file
+    UNION ALL
+    SELECT
+        'musicbrainz_artist_credit' AS table_name,
+        loaded_file,
+        MAX(run_id) AS run_id,
+        MAX(ingest_date) AS ingest_date,
+        MAX(loaded_at) AS loaded_at,
+        COUNT(*) AS loaded_rows
+    FROM ${DATABASE}.${LANDING_SCHEMA}.MUSICBRAINZ_ARTIST_CREDIT
+    GROUP BY loaded_file
+    UNION ALL
+    SELECT
+        'run_table_outcome' AS table_name,
+        loaded_file,
+        MAX(run_id) AS run_id,
+        MAX(ingest_date) AS ingest_date,
+        MAX(loaded_at) AS loaded_at,
+        COUNT(*) AS loaded_rows
+    FROM ${DATABASE}.${LANDING_SCHEMA}.RUN_TABLE_OUTCOME
+    GROUP BY loaded_file
+    UNION ALL
+    SELECT
+        'run_extraction' AS table_name,
+        loaded_file,
+        MAX(run_id) AS run_id,
+        MAX(ingest_date) AS ingest_date,
+        MAX(loaded_at) AS loaded_at,
+        COUNT(*) AS loaded_rows
+    FROM ${DATABASE}.${LANDING_SCHEMA}.RUN_EXTRACTION
+    GROUP BY loaded_file
+    UNION ALL
+    SELECT
+        'run_extraction_issue' AS table_name,
+        loaded_file,
+        MAX(run_id) AS run_id,
+        MAX(ingest_date) AS ingest_date,
+        MAX(loaded_at) AS loaded_at,
+        COUNT(*) AS loaded_rows
+    FROM ${DATABASE}.${LANDING_SCHEMA}.RUN_EXTRACTION_ISSUE
+    GROUP BY loaded_file;

@@ -434,3 +434,71 @@ AS SELECT
         COUNT(*) AS rejected_rows
     FROM ${REJECTS_VIEW}
     GROUP BY table_name, rule, ingest_date, run_id;
+
+-- Data quality and freshness per run: what the transform's run report and the extraction's manifest say of each
+-- run (the CORE.RUN_* tables, loaded from the run-quality datasets the transform writes), and when each table's
+-- pipe last loaded a file (CORE.LANDING_LOADS). A run's day is its INGEST_DATE. The final tables keep each run's
+-- latest transform only, so a re-run replaces its figures here.
+CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.TRANSFORM_OUTCOMES
+    COMMENT = 'Per run and model table (and raw_pages, the pages read): rows per outcome and reason, from the run report'
+AS SELECT
+        o.ingest_date,
+        o.run_id,
+        o.table_name,
+        o.outcome,
+        o.reason,
+        o.row_count
+    FROM ${DATABASE}.${CORE_SCHEMA}.RUN_TABLE_OUTCOME o;
+
+CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.EXTRACTION_RUNS
+    COMMENT = 'One row per run: its extraction status and how many entity errors, fallbacks, gaps ... its manifest holds'
+AS SELECT
+        r.ingest_date,
+        r.run_id,
+        r.extraction_status,
+        r.extraction_status = 'partial' AS is_partial,
+        r.api_mode,
+        r.started_at,
+        r.finished_at,
+        r.raw_files,
+        r.api_calls,
+        r.min_api_calls,
+        r.captures,
+        r.entity_errors,
+        r.fallbacks,
+        r.pending_items,
+        r.play_gaps,
+        r.not_found,
+        r.transformed_at
+    FROM ${DATABASE}.${CORE_SCHEMA}.RUN_EXTRACTION r;
+
+-- GAP_MINUTES: how long a gap in the play history lasts (null for the very first read, which has no start).
+CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.EXTRACTION_ISSUES
+    COMMENT = 'Every entity error, fallback, pending item, play gap and not-found lookup in the manifests'
+AS SELECT
+        i.ingest_date,
+        i.run_id,
+        i.issue_type,
+        i.issue_number,
+        i.source,
+        i.entity_id,
+        i.http_status,
+        i.detail,
+        i.gap_from,
+        i.gap_to,
+        DATEDIFF(minute, i.gap_from, i.gap_to) AS gap_minutes
+    FROM ${DATABASE}.${CORE_SCHEMA}.RUN_EXTRACTION_ISSUE i;
+
+-- Freshness: a table's latest LAST_LOADED_AT is its last successful load (a file a pipe could not load adds no
+-- landing row). A table a run had no rows for gets no file that day, so compare it with the run's other tables.
+CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.TABLE_LOADS
+    COMMENT = 'Per loaded table and run: the files its pipe loaded, their rows and the time of the latest load'
+AS SELECT
+        l.table_name,
+        l.ingest_date,
+        l.run_id,
+        COUNT(*) AS loaded_files,
+        SUM(l.loaded_rows) AS loaded_rows,
+        MAX(l.loaded_at) AS last_loaded_at
+    FROM ${DATABASE}.${CORE_SCHEMA}.LANDING_LOADS l
+    GROUP BY l.table_name, l.ingest_date, l.run_id;

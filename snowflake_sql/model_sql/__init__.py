@@ -7,6 +7,10 @@ scripts that need it, and `python -m model_sql` (`make warehouse-sql`) writes th
     R__20_pipes.sql           one auto-ingest pipe per landing table, its COPY reading each column by name
     R__30_checked_views.sql   each landing row with the first rule it breaks (a required column is null)
     R__40_final_tables.sql    one dynamic table per model table, folded per its merge policy; the rejects view
+                              and the loads view (every file each pipe loaded: the tables' freshness)
+
+The tables are those the warehouse loads (`contracts.model.LOADED_TABLES`): the model's and the run-quality
+facts the transform writes beside them.
 
 The files are committed (so a review shows the SQL that will run) and a test fails when they differ from what
 the model renders. The reporting views and settings (R__50, R__60) are written by hand: they are report logic
@@ -25,8 +29,10 @@ from contracts.model import (
     PLAY_SOURCE_API,
     PLAY_SOURCE_BOTH,
     PLAY_SOURCE_EXPORT,
+    REPLACE_RUN,
     REPLACE_SNAPSHOT,
     SNOWFLAKE_TYPES,
+    TRANSFORMED_AT,
     UPSERT,
     Column,
     Table,
@@ -45,6 +51,8 @@ LOAD_LINEAGE = (
 # run's start time), then the latest load. Only copies from one run tie, and they hold the same values.
 LATEST_FIRST = "ingest_date DESC, run_id DESC, loaded_at DESC, loaded_file DESC"
 EARLIEST_FIRST = "ingest_date, run_id, loaded_at, loaded_file"
+# Every file each pipe loaded, with its rows: when each table last received data (generated, R__40).
+LOADS_VIEW = f"{CORE}.LANDING_LOADS"
 
 
 def _upper(table: Table) -> str:
@@ -166,6 +174,8 @@ def _final_select(table: Table) -> str:
         )
     if table.merge == MATCH_PLAYS:
         return _match_plays_select(table)
+    if table.merge == REPLACE_RUN:
+        return _replace_run_select(table)
     assert table.merge == REPLACE_SNAPSHOT, table.merge
     projections = ",\n".join(f"        i.{c.name}" for c in table.columns)
     where = "i.reject_rule IS NULL"
@@ -192,6 +202,20 @@ def _final_select(table: Table) -> str:
         "i.run_id DESC\n        ) = 1\n"
         f"        AND ROW_NUMBER() OVER (\n            PARTITION BY {key}\n            ORDER BY {latest}\n"
         "        ) = 1"
+    )
+
+
+def _replace_run_select(table: Table) -> str:
+    """The rows of each run's latest transform (a fact an earlier attempt reported and the latest does not is gone),
+    one per key: a file loaded twice (a recreated pipe) counts once."""
+    if TRANSFORMED_AT not in table.column_names:
+        raise ValueError(f"{table.name}: a {REPLACE_RUN} table needs the column {TRANSFORMED_AT}")
+    projections = ",\n".join(f"        {c.name}" for c in table.columns)
+    return (
+        f"AS SELECT\n{projections}\n    FROM {LANDING}.{_upper(table)}_CHECKED\n    WHERE reject_rule IS NULL\n"
+        f"    QUALIFY DENSE_RANK() OVER (PARTITION BY run_id ORDER BY {TRANSFORMED_AT} DESC) = 1\n"
+        f"        AND ROW_NUMBER() OVER (\n            PARTITION BY {', '.join(table.key)}\n"
+        "            ORDER BY loaded_at DESC, loaded_file DESC\n        ) = 1"
     )
 
 
@@ -267,6 +291,7 @@ _POLICY = {
     INSERT_NEW: "each event once, as the earliest run had it",
     REPLACE_SNAPSHOT: "rows of the latest run that read the group replace it",
     MATCH_PLAYS: f"one row per play; an export and an API play of a track {PLAY_MATCH_TOLERANCE_MS} ms apart are one",
+    REPLACE_RUN: "the rows of the latest transform of a run replace all rows of that run",
 }
 
 
@@ -293,7 +318,8 @@ def final_tables(tables: Sequence[Table]) -> str:
         "-- Landing keeps every loaded row, so a file loaded twice or a Glue re-run never adds a final row.\n"
         "-- REFRESH_MODE = FULL: each merge is a window over every landing row of a key, small enough to recompute,\n"
         "-- and a refresh with no upstream change is skipped. Snowflake refreshes within TARGET_LAG; locally the\n"
-        "-- runtime runs each body after its loads. Then the rejects view: every landing row that broke a rule.\n",
+        "-- runtime runs each body after its loads. Then the rejects view: every landing row that broke a rule, and\n"
+        "-- the loads view: every file each pipe loaded.\n",
     ]
     for table in tables:
         columns = _aligned([(c.name, _type(c)) for c in table.columns])
@@ -319,6 +345,19 @@ def final_tables(tables: Sequence[Table]) -> str:
             f"    FROM {LANDING}.{_upper(table)}_CHECKED WHERE reject_rule IS NOT NULL"
         )
     parts.append("\n    UNION ALL\n".join(selects) + ";\n")
+    parts.append(
+        f"\nCREATE OR REPLACE VIEW {LOADS_VIEW}\n"
+        "    COMMENT = 'Every file each pipe loaded into its landing table, with its run and rows: the freshness of "
+        "each table'\nAS\n"
+    )
+    loads = [
+        f"    SELECT\n        '{table.name}' AS table_name,\n        loaded_file,\n        MAX(run_id) AS run_id,\n"
+        "        MAX(ingest_date) AS ingest_date,\n        MAX(loaded_at) AS loaded_at,\n"
+        "        COUNT(*) AS loaded_rows\n"
+        f"    FROM {LANDING}.{_upper(table)}\n    GROUP BY loaded_file"
+        for table in tables
+    ]
+    parts.append("\n    UNION ALL\n".join(loads) + ";\n")
     return "".join(parts)
 
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from applier.migrations import MIGRATIONS_DIR
-from contracts.model import TABLES
+from contracts.model import LOADED_TABLES
 from model_sql import generated_files
 
 
@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare only; exit 1 when a file is out of date")
     parser.add_argument("--root", type=Path, default=MIGRATIONS_DIR, help="folder (default: snowflake_sql/migrations)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    files = generated_files(TABLES)
+    files = generated_files(LOADED_TABLES)
     stale = [name for name, text in files.items() if _read(args.root / name) != text]
     if args.check:
         for name in stale:

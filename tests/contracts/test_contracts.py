@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from contracts.manifest import Manifest, ManifestError, ManifestFile
-from contracts.model import LINEAGE, REPLACE_SNAPSHOT, TABLES, table
+from contracts.model import LINEAGE, LOADED_TABLES, REPLACE_SNAPSHOT, table
 from contracts.processed_zone import model_partition_prefix, table_of_model_key
 from contracts.raw_zone import MANIFEST_NAME, RunLocation, Source, new_run_id
 
@@ -63,7 +63,7 @@ def test_a_bad_manifest_is_refused_with_its_name(text: str, message: str) -> Non
         Manifest.from_json(text, where="m.json")
 
 
-@pytest.mark.parametrize("model_table", TABLES, ids=lambda t: t.name)
+@pytest.mark.parametrize("model_table", LOADED_TABLES, ids=lambda t: t.name)
 def test_every_table_is_keyed_and_carries_lineage(model_table) -> None:
     names = model_table.column_names
     assert len(names) == len(set(names)), "no column twice"

@@ -14,7 +14,7 @@ from stack_templates import Synthesized, arn_of, logical_id_of, only, producer_v
 
 from applier import MIGRATIONS_DIR, load_migrations, migrations_fingerprint, pipe_channel_attribute, warehouse_variables
 from contracts.events import pipe_notification_filters
-from contracts.model import TABLES
+from contracts.model import LOADED_TABLES
 from stacks.warehouse import APPLIER_HANDLER, snowflake_not_wired_message
 
 
@@ -146,10 +146,11 @@ def test_each_model_table_notifies_its_pipe_of_new_parquet_files_only(wired: Syn
     # Notifications the stack does not own (if any) are kept.
     assert notifications["Managed"] is False
     queues = notifications["NotificationConfiguration"]["QueueConfigurations"]
-    # One configuration per model table, each to the SQS channel the applier read back for that table's pipe.
-    assert len(queues) == len(TABLES)
+    # One configuration per loaded table (the model's and the run-quality facts), each to the SQS channel the
+    # applier read back for that table's pipe.
+    assert len(queues) == len(LOADED_TABLES)
     filters = pipe_notification_filters()
-    for table in TABLES:
+    for table in LOADED_TABLES:
         assert {
             "Events": ["s3:ObjectCreated:*"],
             "Filter": {

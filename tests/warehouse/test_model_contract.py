@@ -12,7 +12,17 @@ import pytest
 from sqlglot import exp
 
 from applier import MIGRATIONS_DIR, load_migrations, statements_of
-from contracts.model import INSERT_NEW, MATCH_PLAYS, REPLACE_SNAPSHOT, SNOWFLAKE_TYPES, TABLES, UPSERT, Table
+from contracts.model import (
+    INSERT_NEW,
+    LOADED_TABLES,
+    MATCH_PLAYS,
+    REPLACE_RUN,
+    REPLACE_SNAPSHOT,
+    SNOWFLAKE_TYPES,
+    TRANSFORMED_AT,
+    UPSERT,
+    Table,
+)
 from contracts.processed_zone import MODEL_PREFIX, model_table_prefix
 from model_sql import generated_files
 from model_sql.__main__ import main as model_sql_main
@@ -26,7 +36,7 @@ def statements(variables: dict[str, str]) -> list:
 
 
 def test_the_committed_generated_scripts_are_what_the_model_renders() -> None:
-    for name, text in generated_files(TABLES).items():
+    for name, text in generated_files(LOADED_TABLES).items():
         assert (MIGRATIONS_DIR / name).read_text(encoding="utf-8") == text, f"{name}: run `make warehouse-sql`"
 
 
@@ -41,9 +51,9 @@ def test_the_check_names_a_stale_file_and_writing_fixes_it(tmp_path, capsys) -> 
 
 
 def test_only_generated_scripts_spell_the_model_tables_columns(variables) -> None:
-    generated = set(generated_files(TABLES))
+    generated = set(generated_files(LOADED_TABLES))
     model_kinds = {"table", "dynamic_table", "pipe", "alter_table"}
-    model_names = {t.name.upper() for t in TABLES} | {f"{t.name.upper()}_CHECKED" for t in TABLES}
+    model_names = {t.name.upper() for t in LOADED_TABLES} | {f"{t.name.upper()}_CHECKED" for t in LOADED_TABLES}
 
     for migration in load_migrations():
         if migration.filename in generated:
@@ -80,8 +90,8 @@ def _model_columns(table: Table) -> dict[str, str]:
 def test_landing_tables_have_the_model_columns_plus_load_lineage(statements, variables) -> None:
     landing = _by_table(statements, "table", variables["LANDING_SCHEMA"])
 
-    assert sorted(landing) == sorted(t.name for t in TABLES)
-    for table in TABLES:
+    assert sorted(landing) == sorted(t.name for t in LOADED_TABLES)
+    for table in LOADED_TABLES:
         expected = {**_model_columns(table), **{k: _type(v) for k, v in LANDING_LINEAGE.items()}}
         assert _columns(landing[table.name].expression) == expected, table.name
 
@@ -89,8 +99,8 @@ def test_landing_tables_have_the_model_columns_plus_load_lineage(statements, var
 def test_final_tables_have_exactly_the_model_columns(statements, variables) -> None:
     core = _by_table(statements, "dynamic_table", variables["CORE_SCHEMA"])
 
-    assert sorted(core) == sorted(t.name for t in TABLES)
-    for table in TABLES:
+    assert sorted(core) == sorted(t.name for t in LOADED_TABLES)
+    for table in LOADED_TABLES:
         create = core[table.name].expression
         assert _columns(create) == _model_columns(table), table.name
         # A MATCH_PLAYS fold is a union: each of its selects gives the model's columns in order.
@@ -106,7 +116,7 @@ def test_each_table_has_one_pipe_reading_its_model_prefix_into_its_landing_table
     landing = _by_table(statements, "table", variables["LANDING_SCHEMA"])
 
     targets = sorted(p.copy.this.this.name.lower() for p in pipes)
-    assert targets == sorted(t.name for t in TABLES)
+    assert targets == sorted(t.name for t in LOADED_TABLES)
     for pipe in pipes:
         table = pipe.copy.this.this.name.lower()
         assert pipe.properties["AUTO_INGEST"].upper() == "TRUE"
@@ -133,7 +143,7 @@ def test_the_rejects_rules_are_the_columns_the_model_declares_required(statement
         for name, statement in _by_table(statements, "view", variables["LANDING_SCHEMA"]).items()
     }
 
-    for table in TABLES:
+    for table in LOADED_TABLES:
         case = checked[table.name].expression.expression.find(exp.Case)
         tested = [when.this.this.name.lower() for when in case.args["ifs"]]
         assert tested == [c.name for c in table.columns if not c.nullable], table.name
@@ -152,7 +162,7 @@ def _windows(create: exp.Create) -> dict[str, tuple[list[str], bool]]:
 def test_each_final_table_folds_rows_per_its_merge_policy(statements, variables) -> None:
     core = _by_table(statements, "dynamic_table", variables["CORE_SCHEMA"])
 
-    for table in TABLES:
+    for table in LOADED_TABLES:
         if table.merge == MATCH_PLAYS:
             continue  # its folds are CTEs, tried on the local warehouse (tests/warehouse/test_play_matching.py)
         windows = _windows(core[table.name].expression)
@@ -160,6 +170,11 @@ def test_each_final_table_folds_rows_per_its_merge_policy(statements, variables)
             assert windows == {"RowNumber": (list(table.key), True)}, table.name
         elif table.merge == INSERT_NEW:
             assert windows == {"RowNumber": (list(table.key), False)}, table.name
+        elif table.merge == REPLACE_RUN:
+            # the run's latest transform, then one row per key (a file loaded twice counts once)
+            assert windows == {"DenseRank": (["run_id"], True), "RowNumber": (list(table.key), True)}, table.name
+            order = next(core[table.name].expression.expression.args["qualify"].find_all(exp.Window)).args["order"]
+            assert order.expressions[0].this.name.lower() == TRANSFORMED_AT, table.name
         else:
             assert table.merge == REPLACE_SNAPSHOT
             assert windows == {
@@ -171,7 +186,7 @@ def test_each_final_table_folds_rows_per_its_merge_policy(statements, variables)
 def test_upsert_tables_keep_the_latest_non_null_value_of_each_described_column(statements, variables) -> None:
     core = _by_table(statements, "dynamic_table", variables["CORE_SCHEMA"])
 
-    for table in (t for t in TABLES if t.merge == UPSERT):
+    for table in (t for t in LOADED_TABLES if t.merge == UPSERT):
         select = core[table.name].expression.expression
         for column, projection in zip(table.columns, select.expressions, strict=True):
             if column.name in table.key or not column.nullable:
