@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import re
 import tomllib
+import zoneinfo
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import time
 from pathlib import Path
@@ -111,6 +112,12 @@ class MonitoringConfig:
 
 
 @dataclass(frozen=True)
+class ReportingConfig:
+    # The IANA time zone of the reporting views' local dates and hours (the report's and the dashboard's days).
+    time_zone: str
+
+
+@dataclass(frozen=True)
 class LocalConfig:
     fake_spotify_seed: int
     fake_spotify_size: int
@@ -132,6 +139,7 @@ class PipelineConfig:
     glue: GlueConfig
     snowflake: SnowflakeConfig
     monitoring: MonitoringConfig
+    reporting: ReportingConfig
     local: LocalConfig
     musicbrainz: MusicBrainzSettings
 
@@ -202,6 +210,7 @@ _SECTIONS: dict[str, type] = {
     "glue": GlueConfig,
     "snowflake": SnowflakeConfig,
     "monitoring": MonitoringConfig,
+    "reporting": ReportingConfig,
     "local": LocalConfig,
     "musicbrainz": MusicBrainzSettings,
 }
@@ -312,6 +321,7 @@ def _validate(config: PipelineConfig) -> None:
             "(a day and some slack, 26, suits a daily schedule)"
         )
     _validate_musicbrainz(config)
+    _validate_reporting(config)
     if config.account and config.region:
         for purpose in ("raw", "processed", "logs"):
             name = config.bucket_name(purpose)
@@ -321,6 +331,16 @@ def _validate(config: PipelineConfig) -> None:
 
 # MusicBrainz asks for `application/version ( contact )`; a client without one may be blocked.
 _USER_AGENT = re.compile(r"^\S+/\S+ \( ?\S.*\)$")
+
+
+def _validate_reporting(config: PipelineConfig) -> None:
+    time_zone = config.reporting.time_zone
+    # The IANA database's names: what Snowflake's CONVERT_TIMEZONE, DuckDB and the browser all know.
+    if time_zone not in zoneinfo.available_timezones():
+        raise ConfigError(
+            f"[reporting] time_zone is {time_zone!r}, not an IANA time zone name; use one like "
+            '"Europe/Berlin", "America/New_York" or "UTC"'
+        )
 
 
 def _validate_musicbrainz(config: PipelineConfig) -> None:

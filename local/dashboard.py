@@ -1,10 +1,14 @@
 """The local dashboard: the Power BI report's pages, visuals and measures, drawn from the local warehouse.
 
 `make run` ends with `write_dashboard(pipeline.warehouse, .local/report.html)`: every visual of
-`powerbi.report` runs its SQL form (`powerbi.sql`, built from the same measures as the DAX) on the warehouse,
-and the results go into one self-contained HTML file whose inline script draws them as cards, column, bar and
-line charts and tables (SVG): no network, no library, it opens offline. Each visual marks itself `data-drawn`
-once drawn, or `data-error` with the reason, which the browser test reads.
+`powerbi.report` runs its per-day SQL form (`powerbi.sql.visual_cells`, built from the same measures as the
+DAX) on the warehouse, and the cells go into one self-contained HTML file. Its inline script keeps the days of
+the date filter (one filter for every page, as a slicer synced across the report's pages; `?from=&to=` in the
+address sets it), combines the cells of those days into each measure (the measure's plan) and draws cards,
+column, bar and line charts and tables (SVG): no network, no library, it opens offline. Each visual marks
+itself `data-drawn` once drawn, or `data-error` with the reason, which the browser test reads.
+
+Days and hours are those of the reporting views: in the reporting time zone ([reporting] time_zone).
 """
 
 from __future__ import annotations
@@ -20,9 +24,9 @@ from typing import Any, Protocol
 import snowflake.connector.errors
 
 from config import PipelineConfig, load_config
-from powerbi.report import PAGES, Visual
+from powerbi.report import DAY, PAGES, Visual
 from powerbi.semantic_model import BOOLEAN, DATE, DATETIME, TEXT, measure, table
-from powerbi.sql import visual_query
+from powerbi.sql import visual_cells
 
 TITLE = "Spotify listening"
 
@@ -69,27 +73,70 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _run(warehouse: Warehouse, visual: Visual, sql: str) -> list[list[Any]]:
+class _Texts:
+    """One list of the texts the cells repeat (dates, names): a cell holds a text's index, which keeps a year of
+    cells small."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def encode(self, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        return self.index.setdefault(value, len(self.index))
+
+    @property
+    def texts(self) -> list[str]:
+        return list(self.index)
+
+
+def _run(warehouse: Warehouse, visual: Visual, sql: str) -> list[tuple]:
     try:
-        rows = warehouse.query(sql)
+        return warehouse.query(sql)
     except snowflake.connector.errors.Error as error:
         reason = str(getattr(error, "msg", None) or error).strip().splitlines()[0]
         raise DashboardError(
             f"visual {visual.name!r} ({visual.title}) could not read the warehouse ({reason}); are the migrations "
             "applied? `make run` applies them, `make clean` resets the local state"
         ) from None
-    return [[_json_value(v) for v in row] for row in rows]
 
 
-def visual_data(warehouse: Warehouse, visual: Visual, database: str, schema: str) -> dict[str, Any]:
-    """What the page draws for `visual`: its columns and measures with their formats, rows and total."""
-    query = visual_query(visual, database, schema)
+def _sort(visual: Visual) -> dict[str, Any] | None:
+    if visual.sort is None:
+        return None
+    by = visual.sort.by
+    if isinstance(by, str):
+        return {"measure": visual.measures.index(by), "descending": visual.sort.descending}
+    return {"column": visual.group_by.index(by), "descending": visual.sort.descending}
+
+
+def visual_data(
+    warehouse: Warehouse, visual: Visual, database: str, schema: str, texts: _Texts | None = None
+) -> dict[str, Any]:
+    """What the page draws for `visual`: its columns and measures with their formats and plans, and its cells
+    (day, group columns, distinct-counted values, parts), texts encoded by `texts` when given."""
+    cells = visual_cells(visual, database, schema)
     columns = []
     for field in visual.group_by:
         column = table(field.table).column(field.column)
-        columns.append({"label": field.label, "format": value_format(column.format_string, column.data_type)})
-    measures = [{"label": name, "format": value_format(measure(name).format)} for name in visual.measures]
-    total = _run(warehouse, visual, query.total_sql)[0] if query.total_sql else None
+        columns.append(
+            {
+                "label": field.label,
+                "format": value_format(column.format_string, column.data_type),
+                "domain": list(column.domain) if column.domain else None,
+            }
+        )
+    measures = [
+        {
+            "label": name,
+            "format": value_format(measure(name).format),
+            "plan": plan,
+            "blankIsZero": measure(name).blank_is_zero,
+        }
+        for name, plan in zip(visual.measures, cells.measures, strict=True)
+    ]
+    encode = texts.encode if texts else (lambda value: value)
+    rows = [[encode(_json_value(value)) for value in row] for row in _run(warehouse, visual, cells.sql)]
     return {
         "name": visual.name,
         "title": visual.title,
@@ -98,36 +145,50 @@ def visual_data(warehouse: Warehouse, visual: Visual, database: str, schema: str
         "size": {"width": visual.place.width, "height": visual.place.height},
         "columns": columns,
         "measures": measures,
-        "rows": _run(warehouse, visual, query.rows_sql),
-        "total": total,
+        "keys": cells.keys,
+        "dated": cells.dated,
+        "cells": rows,
+        "sort": _sort(visual),
         "top": visual.top,
-        "trend": bool(columns) and columns[0]["format"]["kind"] == "date",
+        "totals": visual.totals,
+        "trend": visual.group_by == (DAY,),
     }
 
 
-def dashboard_data(warehouse: Warehouse, database: str, schema: str) -> dict[str, Any]:
+def dashboard_data(warehouse: Warehouse, database: str, schema: str, time_zone: str = "UTC") -> dict[str, Any]:
+    texts = _Texts()
     pages = [
         {
             "name": page.name,
             "title": page.title,
-            "visuals": [visual_data(warehouse, visual, database, schema) for visual in page.visuals],
+            "visuals": [visual_data(warehouse, visual, database, schema, texts) for visual in page.visuals],
         }
         for page in PAGES
     ]
-    # The days the data covers: the categories of the visuals that trend by day.
-    days = sorted({row[0] for p in pages for v in p["visuals"] if v["trend"] for row in v["rows"] if row[0]})
-    return {"source": f"{database}.{schema}", "pages": pages, "days": days}
+    # The days the data covers: the days of the cells of every dated visual.
+    strings = texts.texts
+    days = sorted(
+        {
+            strings[cell[0]]
+            for p in pages
+            for v in p["visuals"]
+            if v["dated"]
+            for cell in v["cells"]
+            if cell[0] is not None
+        }
+    )
+    return {"source": f"{database}.{schema}", "timeZone": time_zone, "pages": pages, "days": days, "texts": strings}
 
 
 def render_html(data: dict[str, Any], generated_at: datetime.datetime) -> str:
     days = data["days"]
     coverage = f"{days[0]} to {days[-1]}, {len(days)} day(s) with data" if days else "no dated rows yet"
     subtitle = (
-        f"Local warehouse {data['source']} · {coverage} · generated {generated_at:%Y-%m-%d %H:%M} UTC · "
-        "the pages and measures of powerbi/SpotifyListening.pbip"
+        f"Local warehouse {data['source']} · {coverage} · days and hours in {data['timeZone']} · generated "
+        f"{generated_at:%Y-%m-%d %H:%M} UTC · the pages and measures of powerbi/SpotifyListening.pbip"
     )
     # "</" would end the script element early; JSON allows the escaped form.
-    payload = json.dumps(data, ensure_ascii=False, allow_nan=False).replace("</", "<\\/")
+    payload = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).replace("</", "<\\/")
     parts = {"TITLE": TITLE, "SUBTITLE": _escape(subtitle), "STYLE": _STYLE, "DATA": payload, "SCRIPT": _SCRIPT}
     # One pass over the template: a name in the data that looks like a placeholder stays text.
     return re.sub(r"__([A-Z]+)__", lambda match: parts[match[1]], _PAGE)
@@ -144,9 +205,11 @@ def write_dashboard(
     generated_at: datetime.datetime | None = None,
 ) -> Path:
     """Write the dashboard of `warehouse` (anything with `.query(sql) -> rows`, e.g. local.warehouse's
-    LocalWarehouse) to `path`; the reporting views' names come from `config` (default: the local one)."""
-    snowflake = (config or load_config("local")).snowflake
-    data = dashboard_data(warehouse, snowflake.database, snowflake.reporting_schema)
+    LocalWarehouse) to `path`; the reporting views' names and time zone come from `config` (default: the
+    local one)."""
+    config = config or load_config("local")
+    snowflake = config.snowflake
+    data = dashboard_data(warehouse, snowflake.database, snowflake.reporting_schema, config.reporting.time_zone)
     html = render_html(data, generated_at or datetime.datetime.now(datetime.UTC))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
@@ -205,6 +268,12 @@ table.data th, table.data td { padding: 3px 6px; border-bottom: 1px solid var(--
 table.data td.number, table.data th.number { text-align: right; font-variant-numeric: tabular-nums; }
 table.data tr.total td { font-weight: 700; border-top: 2px solid var(--ink); }
 .legend { display: flex; gap: 12px; font-size: 12px; color: var(--muted); }
+.filter { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin: 0 0 8px; font-size: 13px; }
+.filter-title { font-weight: 600; }
+.filter input { font: inherit; padding: 2px 4px; }
+.filter button { font: inherit; padding: 2px 8px; border: 1px solid var(--line); border-radius: 4px;
+  background: var(--canvas); cursor: pointer; }
+#filter-note { color: var(--muted); }
 .legend span::before { content: ""; display: inline-block; width: 10px; height: 10px; margin-right: 4px;
   background: var(--swatch); border-radius: 2px; }
 """
@@ -213,7 +282,11 @@ _SCRIPT = r"""
 "use strict";
 const COLORS = ["#2f7ebc", "#e8833a", "#3ba272", "#9b59b6", "#d64550"];
 const SVG_NS = "http://www.w3.org/2000/svg";
+const started = performance.now();
 const data = JSON.parse(document.getElementById("dashboard-data").textContent);
+const allDays = data.days;
+// The date filter every page honours: the first and last day selected (ISO dates compare as text).
+const selection = { from: allDays[0] || "", to: allDays[allDays.length - 1] || "" };
 
 function element(tag, attributes, text) {
   const node = document.createElement(tag);
@@ -229,8 +302,11 @@ function svgElement(tag, attributes, text) {
   return node;
 }
 
-function show(value, format) {
-  if (value === null || value === undefined) return "(Blank)";
+function show(value, format, blankIsZero) {
+  if (value === null || value === undefined) {
+    if (!blankIsZero) return "(Blank)";
+    value = 0;
+  }
   if (format.kind === "text" || format.kind === "datetime") return String(value);
   if (format.kind === "date") return String(value).slice(0, 10);
   const options = { minimumFractionDigits: format.decimals, maximumFractionDigits: format.decimals,
@@ -241,6 +317,156 @@ function show(value, format) {
 }
 
 function isNumeric(format) { return format.kind === "number" || format.kind === "percent"; }
+
+// -- the cells: day, group columns, distinct-counted values, parts -----------------------------------------------
+
+function decode() {
+  for (const page of data.pages) {
+    for (const visual of page.visuals) {
+      const textColumns = 1 + visual.columns.length + visual.keys;
+      for (const cell of visual.cells) {
+        for (let i = 0; i < textColumns; i++) {
+          if (typeof cell[i] === "number" && (i === 0 || i > visual.columns.length || isText(visual.columns[i - 1])))
+            cell[i] = data.texts[cell[i]];
+        }
+      }
+    }
+  }
+}
+
+function isText(column) { return !isNumeric(column.format); }
+
+function selected(visual, cell) {
+  return !visual.dated || (cell[0] !== null && cell[0] >= selection.from && cell[0] <= selection.to);
+}
+
+// A measure's plan over the cells of one data point; `scope.range`: the visual's cells in the selected days,
+// `scope.every`: the data point's cells over every day (REMOVEFILTERS of the date).
+function evaluate(plan, visual, cells, scope) {
+  const parts = 1 + visual.columns.length + visual.keys;
+  switch (plan.op) {
+    case "count": {
+      let count = 0;
+      for (const cell of cells) count += cell[parts + plan.part];
+      return count === 0 ? null : count;
+    }
+    case "sum": {
+      let total = null;
+      for (const cell of cells) {
+        const value = cell[parts + plan.part];
+        if (value !== null) total = (total === null ? 0 : total) + value;
+      }
+      return total;
+    }
+    case "min": {
+      let smallest = null;
+      for (const cell of plan.everyDate ? scope.every : cells) {
+        const value = cell[parts + plan.part];
+        if (value !== null && (smallest === null || value < smallest)) smallest = value;
+      }
+      return smallest;
+    }
+    case "distinct": {
+      const seen = new Set();
+      for (const cell of cells) {
+        const value = cell[1 + visual.columns.length + plan.key];
+        if (value !== null) seen.add(value);
+      }
+      return seen.size === 0 ? null : seen.size;
+    }
+    case "ratio": {
+      const denominator = evaluate(plan.denominator, visual, cells, scope);
+      if (!denominator) return null;
+      return (evaluate(plan.numerator, visual, cells, scope) || 0) / denominator;
+    }
+    case "share": {
+      const part = evaluate(plan.of, visual, cells, scope), all = evaluate(plan.of, visual, scope.range, scope);
+      return part === null || !all ? null : part / all;
+    }
+    case "latest": {
+      let latest = null;
+      for (const cell of scope.range) if (latest === null || cell[0] > latest) latest = cell[0];
+      return evaluate(plan.of, visual, cells.filter((cell) => cell[0] === latest), scope);
+    }
+    default:
+      throw new Error("unknown measure plan " + plan.op);
+  }
+}
+
+// The selected days within the days `visual` has data for (all the visuals' days when no visual is given).
+function daysSelected(visual) {
+  let first = allDays[0], last = allDays[allDays.length - 1];
+  if (visual) {
+    const days = visual.cells.map((cell) => cell[0]).filter((day) => day !== null);
+    first = days.reduce((a, b) => (a < b ? a : b), last);
+    last = days.reduce((a, b) => (a > b ? a : b), first);
+  }
+  const days = [];
+  if (!allDays.length) return days;
+  if (selection.from > first) first = selection.from;
+  if (selection.to < last) last = selection.to;
+  for (let day = new Date(first + "T00:00:00Z"); day.toISOString().slice(0, 10) <= last;
+       day.setUTCDate(day.getUTCDate() + 1)) days.push(day.toISOString().slice(0, 10));
+  return days;
+}
+
+function compare(a, b) {
+  if (a === b) return 0;
+  if (a === null) return 1;  // blanks last, as NULLS LAST
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
+}
+
+// The visual's rows (group values then measures) and total for the selected days.
+function computed(visual) {
+  const groupCount = visual.columns.length;
+  const range = visual.cells.filter((cell) => selected(visual, cell));
+  const groups = new Map();
+  for (const cell of visual.cells) {
+    const values = cell.slice(1, 1 + groupCount), key = JSON.stringify(values);
+    if (!groups.has(key)) groups.set(key, { values, cells: [], every: [] });
+    const group = groups.get(key);
+    group.every.push(cell);
+    if (selected(visual, cell)) group.cells.push(cell);
+  }
+  const measuresOf = (cells, every) =>
+    visual.measures.map((m) => evaluate(m.plan, visual, cells, { range, every }));
+  if (groupCount === 0) return { rows: [measuresOf(range, visual.cells)], total: null };
+  // A data point shows when a measure has a value, or when it has rows in the days selected and its measures
+  // all count (no skipped play in a year of plays is 0 skipped plays, not nothing to show).
+  const allCount = visual.measures.every((m) => m.blankIsZero);
+  let rows = [];
+  for (const group of groups.values()) {
+    const values = measuresOf(group.cells, group.every);
+    if (values.some((v) => v !== null) || (allCount && group.cells.length)) rows.push([...group.values, ...values]);
+  }
+  // An axis that shows every category: each day selected, each hour of the day (blank where nothing counts).
+  const domain = visual.trend ? daysSelected(visual) : visual.columns[0].domain;
+  if (domain && groupCount === 1) {
+    const present = new Set(rows.map((row) => row[0]));
+    for (const category of domain) {
+      if (!present.has(category)) rows.push([category, ...visual.measures.map(() => null)]);
+    }
+  }
+  const order = visual.sort
+    ? ("measure" in visual.sort ? groupCount + visual.sort.measure : visual.sort.column) : null;
+  rows.sort((a, b) => {
+    if (order !== null) {
+      const byKey = a[order] === null || b[order] === null ? compare(a[order], b[order])
+        : compare(a[order], b[order]) * (visual.sort.descending ? -1 : 1);
+      if (byKey) return byKey;
+    }
+    for (let i = 0; i < groupCount; i++) {
+      const byGroup = compare(a[i], b[i]);
+      if (byGroup) return byGroup;
+    }
+    return 0;
+  });
+  const total = visual.totals ? measuresOf(range, visual.cells) : null;
+  return { rows, total };
+}
+
+// -- drawing -----------------------------------------------------------------------------------------------
 
 function niceStep(span) {
   const raw = span / 4, power = Math.pow(10, Math.floor(Math.log10(raw || 1)));
@@ -277,45 +503,47 @@ function legend(visual) {
 
 function tooltip(visual, series, category, value) {
   const measure = visual.measures[series];
-  return `${category} · ${measure.label}: ${show(value, measure.format)}`;
+  return `${category} · ${measure.label}: ${show(value, measure.format, measure.blankIsZero)}`;
 }
 
-function shownRows(visual) { return visual.top ? visual.rows.slice(0, visual.top) : visual.rows; }
+function shownRows(visual, rows) { return visual.top ? rows.slice(0, visual.top) : rows; }
 
-function drawCard(visual, body) {
-  const value = visual.rows.length ? visual.rows[0][0] : null;
-  body.appendChild(element("div", { class: "card-value" }, show(value, visual.measures[0].format)));
+function drawCard(visual, body, result) {
+  const measure = visual.measures[0];
+  body.appendChild(element("div", { class: "card-value" },
+    show(result.rows[0][0], measure.format, measure.blankIsZero)));
   return 1;
 }
 
-function drawTable(visual, body) {
-  const rows = shownRows(visual), table = element("table", { class: "data" }), head = element("tr");
+function drawTable(visual, body, result) {
+  const rows = shownRows(visual, result.rows), table = element("table", { class: "data" }), head = element("tr");
   const formats = [...visual.columns, ...visual.measures];
   formats.forEach((f) => head.appendChild(element("th", isNumeric(f.format) ? { class: "number" } : {}, f.label)));
   table.appendChild(head);
   for (const row of rows) {
     const line = element("tr");
-    row.forEach((value, i) => line.appendChild(
-      element("td", isNumeric(formats[i].format) ? { class: "number" } : {}, show(value, formats[i].format))));
+    row.forEach((value, i) => line.appendChild(element("td", isNumeric(formats[i].format) ? { class: "number" } : {},
+      show(value, formats[i].format, formats[i].blankIsZero))));
     table.appendChild(line);
   }
-  if (visual.total) {
+  if (result.total) {
     const line = element("tr", { class: "total" });
     visual.columns.forEach((_, i) => line.appendChild(element("td", {}, i === 0 ? "Total" : "")));
-    visual.total.forEach((value, i) => line.appendChild(
-      element("td", { class: "number" }, show(value, visual.measures[i].format))));
+    result.total.forEach((value, i) => line.appendChild(
+      element("td", { class: "number" }, show(value, visual.measures[i].format, visual.measures[i].blankIsZero))));
     table.appendChild(line);
   }
   body.appendChild(table);
   return rows.length;
 }
 
-function drawChart(visual, body) {
-  const rows = shownRows(visual), horizontal = visual.kind === "bar", line = visual.kind === "line";
+function drawChart(visual, body, result) {
+  const rows = shownRows(visual, result.rows), horizontal = visual.kind === "bar", line = visual.kind === "line";
   const { width, height } = size(body);
   const svg = svgElement("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": visual.title });
   const categories = rows.map((row) => show(row[0], visual.columns[0].format));
-  const series = visual.measures.map((_, i) => rows.map((row) => row[i + 1]));
+  const series = visual.measures.map((m, i) =>
+    rows.map((row) => (row[i + 1] === null && m.blankIsZero ? 0 : row[i + 1])));
   const values = series.flat().filter((v) => v !== null);
   const valueFormat = visual.measures[0].format;
   const axis = scale(values.length ? values : [0], valueFormat);
@@ -334,15 +562,20 @@ function drawChart(visual, body) {
       : { x: plot.left - 6, y: at + 4, "text-anchor": "end" }, show(tick, { ...valueFormat, signed: false })));
   }
   const band = ((horizontal ? plot.bottom - plot.top : plot.right - plot.left) / Math.max(rows.length, 1));
-  const barSize = Math.min(40, Math.max(2, (band * 0.7) / series.length)), zero = position(0);
+  const barSize = Math.min(40, Math.max(1, (band * 0.7) / series.length)), zero = position(0);
   const groupOffset = (band - barSize * series.length) / 2;
-  const labelEvery = Math.ceil(categories.length / Math.max(1, Math.floor((plot.right - plot.left) / 70)));
+  // Category labels at an even step that fits: every 1, 2, 3, 4, 6, 12... categories (hours: 0, 3, 6...).
+  const fits = Math.max(1, Math.floor((plot.right - plot.left) / (visual.trend ? 80 : 44)));
+  const labelEvery = [1, 2, 3, 4, 6, 7, 12, 14, 28, 30, 60, 90, 120, 180, 365]
+    .find((step) => Math.ceil(categories.length / step) <= fits) || Math.ceil(categories.length / fits);
   categories.forEach((category, c) => {
     const start = (horizontal ? plot.top : plot.left) + c * band;
     if (horizontal) {
       svg.appendChild(svgElement("text", { x: plot.left - 6, y: start + band / 2 + 4, "text-anchor": "end" },
         truncate(category, 24)));
     } else if (c % labelEvery === 0) {
+      svg.appendChild(svgElement("line", { x1: start + band / 2, x2: start + band / 2, y1: plot.bottom,
+        y2: plot.bottom + 3, stroke: "#9aa5b1" }));
       svg.appendChild(svgElement("text", { x: start + band / 2, y: plot.bottom + 14, "text-anchor": "middle" },
         truncate(category, 12)));
     }
@@ -364,11 +597,17 @@ function drawChart(visual, body) {
     });
   });
   if (line) {
+    // A dot per day while the days are few enough to tell apart; beyond, the line alone (a year stays readable).
+    const dots = rows.length <= 62;
     series.forEach((seriesValues, s) => {
       const points = seriesValues.map((v, c) => (v === null ? null : [plot.left + c * band + band / 2, position(v)]));
-      const path = points.filter(Boolean).map((p, i) => `${i ? "L" : "M"}${p[0]},${p[1]}`).join(" ");
-      svg.appendChild(svgElement("path",
-        { d: path, fill: "none", stroke: COLORS[s % COLORS.length], "stroke-width": 2 }));
+      const path = points.filter(Boolean).map((p, i) => `${i ? "L" : "M"}${p[0].toFixed(1)},${p[1].toFixed(1)}`)
+        .join(" ");
+      const stroke = svgElement("path",
+        { d: path, fill: "none", stroke: COLORS[s % COLORS.length], "stroke-width": dots ? 2 : 1.5 });
+      stroke.appendChild(svgElement("title", {}, visual.measures[s].label));
+      svg.appendChild(stroke);
+      if (!dots) return;
       points.forEach((p, c) => {
         if (!p) return;
         const dot = svgElement("circle", { cx: p[0], cy: p[1], r: 3.5, fill: COLORS[s % COLORS.length] });
@@ -392,31 +631,103 @@ function drawChart(visual, body) {
   return rows.length;
 }
 
-function note(visual) {
-  const parts = [];
-  if (visual.top && visual.rows.length > visual.top) parts.push(`Top ${visual.top} of ${visual.rows.length}`);
-  if (visual.total && visual.rows.length && visual.kind !== "table") {
-    const totals = visual.measures.map((m, i) => `${show(visual.total[i], m.format)} ${m.label.toLowerCase()}`);
+function note(visual, result) {
+  const parts = [], rows = result.rows;
+  if (visual.top && rows.length > visual.top) parts.push(`Top ${visual.top} of ${rows.length}`);
+  if (result.total && rows.length && visual.kind !== "table") {
+    const totals = visual.measures.map((m, i) =>
+      `${show(result.total[i], m.format, m.blankIsZero)} ${m.label.toLowerCase()}`);
     parts.push("Total: " + totals.join(" · "));
   }
-  if (visual.trend && visual.rows.length) parts.push(`${visual.rows.length} day(s)`);
+  if (visual.trend && rows.length) parts.push(`${rows.length} day(s)`);
   return parts.join(" · ");
 }
 
 function drawVisual(visual, figure) {
-  const body = figure.querySelector(".body");
-  if (visual.kind !== "card" && visual.rows.length === 0) {
-    const message = data.days.length ? "No rows to show" : "No data yet: run the pipeline (make run)";
+  const body = figure.querySelector(".body"), caption = figure.querySelector(".note");
+  body.replaceChildren();
+  const result = computed(visual);
+  if (caption) caption.textContent = note(visual, result);
+  if (visual.kind === "card") return drawCard(visual, body, result);
+  if (result.rows.length === 0) {
+    const message = !allDays.length ? "No data yet: run the pipeline (make run)"
+      : visual.cells.length ? "No rows in the dates selected" : "No rows to show";
     body.appendChild(element("div", { class: "empty" }, message));
     return 0;
   }
-  if (visual.kind === "card") return drawCard(visual, body);
-  if (visual.kind === "table") return drawTable(visual, body);
-  return drawChart(visual, body);
+  if (visual.kind === "table") return drawTable(visual, body, result);
+  return drawChart(visual, body, result);
+}
+
+function drawAll() {
+  const main = document.getElementById("dashboard");
+  for (const page of data.pages) {
+    for (const visual of page.visuals) {
+      const figure = main.querySelector(`figure[data-visual="${visual.name}"]`);
+      delete figure.dataset.error;
+      try {
+        figure.dataset.points = String(drawVisual(visual, figure));
+        figure.dataset.drawn = "true";
+      } catch (error) {
+        figure.dataset.drawn = "false";
+        figure.dataset.error = String(error && error.message || error);
+        const message = element("div", { class: "error" }, "Could not draw: " + figure.dataset.error);
+        figure.querySelector(".body").replaceChildren(message);
+      }
+    }
+  }
+  const filter = document.getElementById("date-filter");
+  filter.dataset.from = selection.from;
+  filter.dataset.to = selection.to;
+  document.getElementById("date-from").value = selection.from;
+  document.getElementById("date-to").value = selection.to;
+  const days = daysSelected().length;
+  document.getElementById("filter-note").textContent = allDays.length
+    ? `${days} day(s) selected of ${allDays.length} with data` : "no dated rows yet";
+}
+
+function select(from, to) {
+  const first = allDays[0] || "", last = allDays[allDays.length - 1] || "";
+  selection.from = from && from >= first ? from : first;
+  selection.to = to && to <= last ? to : last;
+  if (selection.to < selection.from) selection.to = selection.from;
+  drawAll();
+}
+
+function lastDays(count) {
+  const last = allDays[allDays.length - 1];
+  const day = new Date(last + "T00:00:00Z");
+  day.setUTCDate(day.getUTCDate() - (count - 1));
+  return [day.toISOString().slice(0, 10), last];
+}
+
+function dateFilter() {
+  const box = element("div", { id: "date-filter", class: "filter" });
+  box.appendChild(element("span", { class: "filter-title" }, "Dates"));
+  const from = element("input", { type: "date", id: "date-from", "aria-label": "First day" });
+  const to = element("input", { type: "date", id: "date-to", "aria-label": "Last day" });
+  for (const input of [from, to]) {
+    if (allDays.length) {
+      input.min = allDays[0];
+      input.max = allDays[allDays.length - 1];
+    }
+    input.addEventListener("change", () => select(from.value, to.value));
+  }
+  box.append(from, element("span", {}, "to"), to);
+  for (const [label, count] of [["Last 7 days", 7], ["Last 30 days", 30], ["Last 365 days", 365], ["All", 0]]) {
+    const button = element("button", { type: "button" }, label);
+    button.addEventListener("click", () => (count ? select(...lastDays(count)) : select("", "")));
+    box.appendChild(button);
+  }
+  box.appendChild(element("span", { id: "filter-note" }));
+  return box;
 }
 
 function build() {
-  const nav = document.getElementById("pages"), main = document.getElementById("dashboard");
+  decode();
+  const header = document.querySelector("header"), nav = document.getElementById("pages");
+  header.insertBefore(dateFilter(), nav);
+  const main = document.getElementById("dashboard");
   for (const page of data.pages) {
     nav.appendChild(element("a", { href: "#" + page.name }, page.title));
     const section = element("section", { class: "page", id: page.name });
@@ -428,7 +739,7 @@ function build() {
       figure.style.gridColumn = `${visual.place.column + 1} / span ${visual.size.width}`;
       figure.style.gridRow = `${visual.place.row + 1} / span ${visual.size.height}`;
       figure.appendChild(element("figcaption", {}, visual.title));
-      if (visual.kind !== "card") figure.appendChild(element("div", { class: "note" }, note(visual)));
+      if (visual.kind !== "card") figure.appendChild(element("div", { class: "note" }));
       if (visual.measures.length > 1 && visual.kind !== "table") figure.appendChild(legend(visual));
       figure.appendChild(element("div", { class: "body" }));
       grid.appendChild(figure);
@@ -436,19 +747,10 @@ function build() {
     section.appendChild(grid);
     main.appendChild(section);
   }
-  for (const page of data.pages) {
-    for (const visual of page.visuals) {
-      const figure = main.querySelector(`figure[data-visual="${visual.name}"]`);
-      try {
-        figure.dataset.points = String(drawVisual(visual, figure));
-        figure.dataset.drawn = "true";
-      } catch (error) {
-        figure.dataset.error = String(error && error.message || error);
-        const message = element("div", { class: "error" }, "Could not draw: " + figure.dataset.error);
-        figure.querySelector(".body").appendChild(message);
-      }
-    }
-  }
+  // ?from=YYYY-MM-DD&to=YYYY-MM-DD in the address opens the dashboard on those days.
+  const query = new URLSearchParams(location.search);
+  select(query.get("from") || "", query.get("to") || "");
+  document.body.dataset.renderMs = String(Math.round(performance.now() - started));
   document.body.dataset.ready = "true";
 }
 

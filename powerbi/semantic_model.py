@@ -40,6 +40,8 @@ class Column:
     hidden: bool = False
     key: bool = False  # unique in its table: the "one" side of relationships
     sort_by: str | None = None  # another column of the table that orders this one (weekday names)
+    # Every value the column can take, when few: a chart by it shows each one, blank or not (hours of the day).
+    domain: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.data_type not in DATA_TYPES:
@@ -69,13 +71,94 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """Rows whose `column` (a column of the measure's home table) compares with `value`: "=", ">" or "<"."""
+
+    column: str
+    operator: str
+    value: bool | int | str
+
+    def __post_init__(self) -> None:
+        if self.operator not in ("=", ">", "<"):
+            raise ValueError(f"condition on {self.column}: unknown operator {self.operator!r}; use =, > or <")
+
+
+@dataclass(frozen=True)
+class CountRows:
+    """The number of rows (matching `where`); blank where none does, as DAX's COUNTROWS."""
+
+    where: Condition | None = None
+
+
+@dataclass(frozen=True)
+class SumOf:
+    column: str
+
+
+@dataclass(frozen=True)
+class DistinctCount:
+    """Different non-blank values of `column`."""
+
+    column: str
+
+
+@dataclass(frozen=True)
+class MinOf:
+    """The smallest value of `column`; over every date whatever the dates selected when `every_date`."""
+
+    column: str
+    every_date: bool = False
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """numerator / denominator; a blank numerator counts as 0, a blank or zero denominator gives blank."""
+
+    numerator: Aggregate
+    denominator: Aggregate
+
+
+@dataclass(frozen=True)
+class ShareOfVisual:
+    """`part` for the data point over `part` for all the rows the visual shows (ALLSELECTED)."""
+
+    part: Aggregate
+
+
+@dataclass(frozen=True)
+class OnLatestDate:
+    """`of` over the rows of the latest date among the rows the visual shows (the latest snapshot)."""
+
+    of: Aggregate
+
+
+Aggregate = CountRows | SumOf | DistinctCount | MinOf | Ratio | ShareOfVisual | OnLatestDate
+# The aggregates where no row means 0: the dashboard shows their blank as 0 on cards, totals and complete axes.
+ADDITIVE = (CountRows, SumOf, DistinctCount)
+
+
+@dataclass(frozen=True)
 class Measure:
+    """A measure, written once as an aggregate over its home table's rows: `dax` (Power BI), `sql` (over the
+    rows a visual shows, powerbi.sql) and the dashboard's per-day form (powerbi.sql.visual_cells) all read it."""
+
     name: str
-    table: str  # home table: the SQL form aggregates that table's view
-    dax: str
-    sql: str
+    table: str  # home table: the aggregate reads that table's columns
+    aggregate: Aggregate
     format: str
     description: str
+
+    @property
+    def dax(self) -> str:
+        return _dax(self.aggregate, table(self.table))
+
+    @property
+    def sql(self) -> str:
+        return aggregate_sql(self.aggregate, table(self.table))
+
+    @property
+    def blank_is_zero(self) -> bool:
+        return isinstance(self.aggregate, ADDITIVE)
 
 
 @dataclass(frozen=True)
@@ -120,8 +203,17 @@ LISTENING_HISTORY = Table(
     "One row per play, with the track, album and main artist played",
     (
         Column("Played at", "played_at", DATETIME, "When the play started (UTC)"),
-        _date("Played date", "played_date", "Day of the play (UTC); filter by 'Date' instead"),
-        Column("Played hour", "played_hour", WHOLE, "Hour of day the play started (UTC), 0 to 23"),
+        Column(
+            "Played at local time", "played_at_local", DATETIME, "When the play started, in the reporting time zone"
+        ),
+        _date("Played date", "played_date", "Day of the play in the reporting time zone; filter by 'Date' instead"),
+        Column(
+            "Played hour",
+            "played_hour",
+            WHOLE,
+            "Hour of day the play started in the reporting time zone, 0 to 23",
+            domain=tuple(range(24)),
+        ),
         _id("Track ID", "track_id", "Spotify track id"),
         Column("Track name", "track_name", TEXT, "Track title"),
         Column(
@@ -145,7 +237,7 @@ LISTENING_HISTORY = Table(
         Column("Partial play", "partial_play", BOOLEAN, "Played under 30 s (history export)"),
         Column("Reason end", "reason_end", TEXT, "Why the stream ended: trackdone, fwdbtn, endplay (history export)"),
         Column("Play source", "play_source", TEXT, "api, export, or api+export: who reported the play"),
-        Column("Played year", "played_year", WHOLE, "Year of the play (UTC): listening over the years"),
+        Column("Played year", "played_year", WHOLE, "Year of the play in the reporting time zone"),
     ),
 )
 
@@ -154,7 +246,7 @@ DAILY_LISTENING = Table(
     "DAILY_LISTENING",
     "One row per day with plays; the model reads the count of artists heard for the first time that day",
     (
-        _date("Played date", "played_date", "Day (UTC)"),
+        _date("Played date", "played_date", "Day in the reporting time zone"),
         Column(
             "New artist count",
             "new_artists",
@@ -226,7 +318,7 @@ ARTISTS = Table(
         _date(
             "First credited play",
             "first_played_date",
-            "Day of the first play of a track crediting the artist in any position",
+            "Day (reporting time zone) of the first play of a track crediting the artist in any position",
             hidden=False,
         ),
         Column("Credited plays", "plays", WHOLE, "Plays of tracks crediting the artist in any position", "#,0"),
@@ -251,7 +343,7 @@ SAVED_TRACKS = Table(
     "One row per track saved in the listener's library",
     (
         Column("Saved at", "saved_at", DATETIME, "When the track was saved (UTC)"),
-        _date("Saved date", "saved_date", "Day the track was saved (UTC); filter by 'Date' instead"),
+        _date("Saved date", "saved_date", "Day the track was saved, in the reporting time zone; filter by 'Date'"),
         _id("Track ID", "track_id", "Spotify track id"),
         Column("Track name", "track_name", TEXT, "Track title"),
         Column("Explicit", "explicit", BOOLEAN, "Explicit lyrics"),
@@ -353,7 +445,7 @@ DATE_DIMENSION = Table(
     None,
     "One row per day from the first to the last day the plays, snapshots, saves and loads mention",
     (
-        Column(DATE_COLUMN, "Date", DATE, "Day (UTC)", key=True),
+        Column(DATE_COLUMN, "Date", DATE, "Day in the reporting time zone ([reporting] time_zone)", key=True),
         Column("Year", "Year", WHOLE, "Calendar year"),
         Column("Month", "Month", TEXT, "Year and month, e.g. 2026-03"),
         Column("Weekday", "Weekday", TEXT, "Day of the week, Mon to Sun", sort_by="Weekday number"),
@@ -394,188 +486,133 @@ RELATIONSHIPS: tuple[Relationship, ...] = (
     Relationship("Load rejects", "Ingest date", DATE_TABLE, DATE_COLUMN),
 )
 
-# The latest snapshot among the rows the visual shows: ALLSELECTED in DAX, the whole `visual_rows` in SQL.
-_LATEST_TOP_SNAPSHOT_DAX = """VAR LatestSnapshot =
-    CALCULATE ( MAX ( 'Top items'[Snapshot date] ), ALLSELECTED ( 'Top items' ) )
-RETURN
-    CALCULATE ( {aggregate}, 'Top items'[Snapshot date] = LatestSnapshot )"""
-_LATEST_TOP_SNAPSHOT_SQL = "snapshot_date = (SELECT MAX(snapshot_date) FROM visual_rows)"
+_PLAYS, _TOP, _CHANGES = "Listening history", "Top items", "Playlist changes"
 
 MEASURES: tuple[Measure, ...] = (
     Measure(
-        "Plays",
-        "Listening history",
-        "COUNTROWS ( 'Listening history' )",
-        "COUNT(*)",
-        "#,0",
-        "Tracks played. Spotify returns at most the last 50 plays per daily run.",
+        "Plays", _PLAYS, CountRows(), "#,0", "Tracks played. Spotify returns at most the last 50 plays per daily run."
     ),
     Measure(
         "Listening minutes",
-        "Listening history",
-        "SUM ( 'Listening history'[Track minutes] )",
-        "SUM(track_minutes)",
+        _PLAYS,
+        SumOf("Track minutes"),
         "#,0",
         "Sum of the played tracks' lengths: the API does not say how long a play lasted.",
     ),
-    Measure(
-        "Distinct tracks",
-        "Listening history",
-        "DISTINCTCOUNT ( 'Listening history'[Track ID] )",
-        "COUNT(DISTINCT track_id)",
-        "#,0",
-        "Different tracks played.",
-    ),
-    Measure(
-        "Distinct artists",
-        "Listening history",
-        "DISTINCTCOUNTNOBLANK ( 'Listening history'[Main artist ID] )",
-        "COUNT(DISTINCT main_artist_id)",
-        "#,0",
-        "Different main artists played.",
-    ),
+    Measure("Distinct tracks", _PLAYS, DistinctCount("Track ID"), "#,0", "Different tracks played."),
+    Measure("Distinct artists", _PLAYS, DistinctCount("Main artist ID"), "#,0", "Different main artists played."),
     Measure(
         "Explicit share",
-        "Listening history",
-        # + 0: no explicit play is a share of 0, not blank; no play at all stays blank.
-        "DIVIDE ( CALCULATE ( [Plays], 'Listening history'[Explicit] = TRUE () ) + 0, [Plays] )",
-        "COUNT_IF(explicit) / NULLIF(COUNT(*), 0)",
+        _PLAYS,
+        # No explicit play is a share of 0, not blank; no play at all stays blank.
+        Ratio(CountRows(Condition("Explicit", "=", True)), CountRows()),
         "0.0%",
         "Share of plays with explicit lyrics.",
     ),
     Measure(
         "Skipped plays",
-        "Listening history",
-        "CALCULATE ( COUNTROWS ( 'Listening history' ), 'Listening history'[Skipped] = TRUE () )",
-        "NULLIF(COUNT_IF(skipped), 0)",
+        _PLAYS,
+        CountRows(Condition("Skipped", "=", True)),
         "#,0",
         "Plays the listener skipped to the next track; known from the history export only.",
     ),
     Measure(
         "Partial plays",
-        "Listening history",
-        "CALCULATE ( COUNTROWS ( 'Listening history' ), 'Listening history'[Partial play] = TRUE () )",
-        "NULLIF(COUNT_IF(partial_play), 0)",
+        _PLAYS,
+        CountRows(Condition("Partial play", "=", True)),
         "#,0",
         "Streams under 30 s, which the API never lists; known from the history export only.",
     ),
     Measure(
         "Played minutes",
-        "Listening history",
-        "SUM ( 'Listening history'[Stream minutes] )",
-        "SUM(played_minutes)",
+        _PLAYS,
+        SumOf("Stream minutes"),
         "#,0",
         "Minutes the streams really played; known from the history export only (see Listening minutes).",
     ),
     Measure(
         "Share of plays",
-        "Listening history",
-        "DIVIDE ( [Plays], CALCULATE ( [Plays], ALLSELECTED () ) )",
-        "COUNT(*) / NULLIF((SELECT COUNT(*) FROM visual_rows), 0)",
+        _PLAYS,
+        ShareOfVisual(CountRows()),
         "0.0%",
         "Plays as a share of all plays the visual shows (by release decade: the release-decade mix).",
     ),
     Measure(
         "First heard",
-        "Listening history",
-        "CALCULATE ( MIN ( 'Listening history'[Played date] ), REMOVEFILTERS ( 'Date' ) )",
-        "MIN(played_date)",
+        _PLAYS,
+        MinOf("Played date", every_date=True),
         "yyyy-mm-dd",
         "Day of the first play in the history the warehouse holds, whatever the dates selected.",
     ),
     Measure(
         "New artists",
         "Daily listening",
-        "SUM ( 'Daily listening'[New artist count] )",
-        "SUM(new_artists)",
+        SumOf("New artist count"),
         "#,0",
         "Main artists played for the first time in the history the warehouse holds (artists new to the listener).",
     ),
     Measure(
         "Top-list climbers",
-        "Top items",
-        "CALCULATE ( COUNTROWS ( 'Top items' ), 'Top items'[Rank change] > 0 )",
-        "NULLIF(COUNT_IF(rank_change > 0), 0)",
+        _TOP,
+        CountRows(Condition("Rank change", ">", 0)),
         "#,0",
         "Top-list entries ranked higher than in the previous snapshot of their list.",
     ),
     Measure(
         "Top-list fallers",
-        "Top items",
-        "CALCULATE ( COUNTROWS ( 'Top items' ), 'Top items'[Rank change] < 0 )",
-        "NULLIF(COUNT_IF(rank_change < 0), 0)",
+        _TOP,
+        CountRows(Condition("Rank change", "<", 0)),
         "#,0",
         "Top-list entries ranked lower than in the previous snapshot of their list.",
     ),
     Measure(
         "Top-list new entries",
-        "Top items",
-        "CALCULATE ( COUNTROWS ( 'Top items' ), 'Top items'[Is new entry] = TRUE () )",
-        "NULLIF(COUNT_IF(is_new_entry), 0)",
+        _TOP,
+        CountRows(Condition("Is new entry", "=", True)),
         "#,0",
         "Top-list entries absent from the previous snapshot of their list.",
     ),
     Measure(
         "Latest rank",
-        "Top items",
-        _LATEST_TOP_SNAPSHOT_DAX.format(aggregate="MIN ( 'Top items'[Rank] )"),
-        f"MIN(CASE WHEN {_LATEST_TOP_SNAPSHOT_SQL} THEN rank END)",
+        _TOP,
+        OnLatestDate(MinOf("Rank")),
         "0",
         "Rank in the latest snapshot the visual shows (empty if the item is no longer listed).",
     ),
     Measure(
         "Latest rank change",
-        "Top items",
-        _LATEST_TOP_SNAPSHOT_DAX.format(aggregate="SUM ( 'Top items'[Rank change] )"),
-        f"SUM(CASE WHEN {_LATEST_TOP_SNAPSHOT_SQL} THEN rank_change END)",
+        _TOP,
+        OnLatestDate(SumOf("Rank change")),
         _SIGNED_FORMAT,
         "Places moved in the latest snapshot the visual shows; positive means up, empty for new entries.",
     ),
     Measure(
         "Playlist adds",
-        "Playlist changes",
-        "CALCULATE ( COUNTROWS ( 'Playlist changes' ), 'Playlist changes'[Change type] = \"added\" )",
-        "NULLIF(COUNT_IF(change_type = 'added'), 0)",
+        _CHANGES,
+        CountRows(Condition("Change type", "=", "added")),
         "#,0",
         "Items added to playlists between consecutive snapshots.",
     ),
     Measure(
         "Playlist removals",
-        "Playlist changes",
-        "CALCULATE ( COUNTROWS ( 'Playlist changes' ), 'Playlist changes'[Change type] = \"removed\" )",
-        "NULLIF(COUNT_IF(change_type = 'removed'), 0)",
+        _CHANGES,
+        CountRows(Condition("Change type", "=", "removed")),
         "#,0",
         "Items removed from playlists between consecutive snapshots.",
     ),
-    Measure(
-        "Playlist count",
-        "Playlists",
-        "COUNTROWS ( Playlists )",
-        "COUNT(*)",
-        "#,0",
-        "Playlists read.",
-    ),
+    Measure("Playlist count", "Playlists", CountRows(), "#,0", "Playlists read."),
     Measure(
         "Latest playlist items",
         "Playlists",
-        "SUM ( Playlists[Latest item count] )",
-        "SUM(latest_item_count)",
+        SumOf("Latest item count"),
         "#,0",
         "Items in the playlists' latest snapshots.",
     ),
-    Measure(
-        "Saved track count",
-        "Saved tracks",
-        "COUNTROWS ( 'Saved tracks' )",
-        "COUNT(*)",
-        "#,0",
-        "Tracks saved in the listener's library.",
-    ),
+    Measure("Saved track count", "Saved tracks", CountRows(), "#,0", "Tracks saved in the listener's library."),
     Measure(
         "Rejected rows",
         "Load rejects",
-        "SUM ( 'Load rejects'[Rejected row count] )",
-        "SUM(rejected_rows)",
+        SumOf("Rejected row count"),
         "#,0",
         "Landing rows that broke a rule and were kept out of the final tables.",
     ),
@@ -661,3 +698,106 @@ RETURN
         "Weekday", FORMAT ( [Date], "ddd" ),
         "Weekday number", WEEKDAY ( [Date], 2 )
     )"""
+
+
+def date_column(model_table: Table) -> Column | None:
+    """The column of `model_table` related to 'Date' (the day a row belongs to), or None."""
+    for r in RELATIONSHIPS:
+        if r.from_table == model_table.name and r.to_table == DATE_TABLE:
+            return model_table.column(r.from_column)
+    return None
+
+
+# -- a measure's DAX and SQL forms, from its aggregate -----------------------------------------------------------
+
+
+def _dax_value(value: bool | int | str) -> str:
+    if isinstance(value, bool):
+        return "TRUE ()" if value else "FALSE ()"
+    if isinstance(value, int):
+        return str(value)
+    return '"{}"'.format(value.replace('"', '""'))
+
+
+def _dax_table(model_table: Table) -> str:
+    name = model_table.name
+    return name if name.replace(" ", "") == name and name.isidentifier() else "'{}'".format(name.replace("'", "''"))
+
+
+def _dax(aggregate: Aggregate, home: Table) -> str:
+    def column(name: str) -> str:
+        home.column(name)
+        return dax_column(home.name, name)
+
+    if isinstance(aggregate, CountRows):
+        rows = f"COUNTROWS ( {_dax_table(home)} )"
+        if aggregate.where is None:
+            return rows
+        where = aggregate.where
+        return f"CALCULATE ( {rows}, {column(where.column)} {where.operator} {_dax_value(where.value)} )"
+    if isinstance(aggregate, SumOf):
+        return f"SUM ( {column(aggregate.column)} )"
+    if isinstance(aggregate, DistinctCount):
+        return f"DISTINCTCOUNTNOBLANK ( {column(aggregate.column)} )"
+    if isinstance(aggregate, MinOf):
+        smallest = f"MIN ( {column(aggregate.column)} )"
+        return f"CALCULATE ( {smallest}, REMOVEFILTERS ( '{DATE_TABLE}' ) )" if aggregate.every_date else smallest
+    if isinstance(aggregate, Ratio):
+        return f"DIVIDE ( {_dax(aggregate.numerator, home)} + 0, {_dax(aggregate.denominator, home)} )"
+    if isinstance(aggregate, ShareOfVisual):
+        part = _dax(aggregate.part, home)
+        return f"DIVIDE ( {part}, CALCULATE ( {part}, ALLSELECTED () ) )"
+    day = dax_column(home.name, _day_column(home, aggregate).name)
+    return (
+        f"VAR LatestDate =\n    CALCULATE ( MAX ( {day} ), ALLSELECTED ( {_dax_table(home)} ) )\n"
+        f"RETURN\n    CALCULATE ( {_dax(aggregate.of, home)}, {day} = LatestDate )"
+    )
+
+
+def _day_column(home: Table, aggregate: Aggregate) -> Column:
+    day = date_column(home)
+    if day is None:
+        raise ValueError(f"{aggregate}: table {home.name!r} is not related to 'Date', so it has no latest date")
+    return day
+
+
+def _sql_value(value: bool | int | str) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    return "'{}'".format(value.replace("'", "''"))
+
+
+def condition_sql(condition: Condition, home: Table) -> str:
+    source = home.column(condition.column).source
+    if condition.value is True and condition.operator == "=":
+        return source
+    return f"{source} {condition.operator} {_sql_value(condition.value)}"
+
+
+def aggregate_sql(aggregate: Aggregate, home: Table, when: str | None = None) -> str:
+    """The aggregate over the rows of `visual_rows` (see powerbi.sql), only those matching `when` if given."""
+
+    def only(value: str) -> str:
+        return f"CASE WHEN {when} THEN {value} END" if when else value
+
+    if isinstance(aggregate, CountRows):
+        conditions = [c for c in (when, aggregate.where and condition_sql(aggregate.where, home)) if c]
+        # COUNT(*) is never 0 within a group; a filtered count is blank where no row matches, as in DAX.
+        return f"NULLIF(COUNT_IF({' AND '.join(conditions)}), 0)" if conditions else "COUNT(*)"
+    if isinstance(aggregate, SumOf):
+        return f"SUM({only(home.column(aggregate.column).source)})"
+    if isinstance(aggregate, DistinctCount):
+        return f"COUNT(DISTINCT {only(home.column(aggregate.column).source)})"
+    if isinstance(aggregate, MinOf):
+        return f"MIN({only(home.column(aggregate.column).source)})"
+    if isinstance(aggregate, Ratio):
+        numerator = aggregate_sql(aggregate.numerator, home, when)
+        return f"COALESCE({numerator}, 0) / NULLIF({aggregate_sql(aggregate.denominator, home, when)}, 0)"
+    if isinstance(aggregate, ShareOfVisual):
+        part = aggregate_sql(aggregate.part, home, when)
+        return f"{part} / NULLIF((SELECT {aggregate_sql(aggregate.part, home)} FROM visual_rows), 0)"
+    day = _day_column(home, aggregate).source
+    latest = f"{day} = (SELECT MAX({day}) FROM visual_rows)"
+    return aggregate_sql(aggregate.of, home, f"{when} AND {latest}" if when else latest)

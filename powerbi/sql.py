@@ -9,20 +9,36 @@ SQL form aggregates those rows per group, as Power BI evaluates the DAX form per
     'Date'[Date]                the home table's own date column related to 'Date'
 
 Groups whose measures are all empty are left out, as Power BI leaves out rows with only blank values.
+
+`visual_cells` is the same visual cut finer for the dashboard, which filters dates in the browser: one row per
+day (the home table's date related to 'Date'), group and distinct-counted value, with the parts each measure
+adds up from (counts, sums, minimums); `measure_plan` says how the page's script combines the parts of the days
+selected into the measure (the measure's aggregate again, so the numbers match the SQL form over those days).
 """
 
 from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 from powerbi.report import Field, Visual
 from powerbi.semantic_model import (
     DATE_COLUMN,
     DATE_TABLE,
     RELATIONSHIPS,
+    Aggregate,
+    CountRows,
+    DistinctCount,
+    MinOf,
+    OnLatestDate,
+    Ratio,
     Relationship,
+    ShareOfVisual,
+    SumOf,
     Table,
+    condition_sql,
+    date_column,
     measure,
     table,
 )
@@ -98,10 +114,10 @@ class _Rows:
         if field.table == DATE_TABLE:
             if field.column != DATE_COLUMN:
                 raise VisualQueryError(f"visual {self.visual.name}: the dashboard groups by 'Date'[Date] only")
-            for r in RELATIONSHIPS:
-                if r.from_table == self.home.name and r.to_table == DATE_TABLE:
-                    return f"t0.{self.home.column(r.from_column).source}"
-            raise VisualQueryError(f"visual {self.visual.name}: {self.home.name!r} is not related to 'Date'")
+            day = date_column(self.home)
+            if day is None:
+                raise VisualQueryError(f"visual {self.visual.name}: {self.home.name!r} is not related to 'Date'")
+            return f"t0.{day.source}"
         if field.table not in self.aliases:
             for hop in _path(self.home.name, field.table):
                 self._join(hop)
@@ -123,16 +139,21 @@ class _Rows:
         )
 
 
-def visual_query(visual: Visual, database: str, schema: str) -> VisualQuery:
-    """The SQL of `visual` over the reporting views in `database`.`schema`."""
-    home = home_table(visual)
+def _visual_rows(visual: Visual, home: Table, database: str, schema: str, extra: tuple[str, ...] = ()) -> str:
+    """The CTE `visual_rows`: the home view's rows joined to the visual's columns (g0..), filtered."""
     rows = _Rows(visual, home, database, schema)
     group_columns = [f"{rows.column(field)} AS g{i}" for i, field in enumerate(visual.group_by)]
     conditions = [f"{rows.column(f.field)} IN ({', '.join(_string(v) for v in f.values)})" for f in visual.filters]
-    select = ", ".join(["t0.*", *group_columns])
+    select = ", ".join(["t0.*", *group_columns, *extra])
     where = f"\n    WHERE {' AND '.join(conditions)}" if conditions else ""
     joins = "".join(f"\n    {join}" for join in rows.joins)
-    cte = f"WITH visual_rows AS (\n    SELECT {select}\n    FROM {rows.view(home)} AS t0{joins}{where}\n)\n"
+    return f"WITH visual_rows AS (\n    SELECT {select}\n    FROM {rows.view(home)} AS t0{joins}{where}\n)\n"
+
+
+def visual_query(visual: Visual, database: str, schema: str) -> VisualQuery:
+    """The SQL of `visual` over the reporting views in `database`.`schema`."""
+    home = home_table(visual)
+    cte = _visual_rows(visual, home, database, schema)
 
     group_names = [f"g{i}" for i in range(len(visual.group_by))]
     measure_sql = [f"{measure(name).sql} AS m{i}" for i, name in enumerate(visual.measures)]
@@ -165,3 +186,74 @@ def _sort_key(visual: Visual) -> str:
     if by not in visual.measures:
         raise VisualQueryError(f"visual {visual.name}: it sorts by measure {by!r}, which it does not show")
     return f"m{visual.measures.index(by)}"
+
+
+@dataclass(frozen=True)
+class VisualCells:
+    """The dashboard's form of a visual: `sql` gives one row per cell, `day, g0.., k0.., p0..`: the day (NULL where
+    the home table has no date), the group columns, the distinct-counted values, then the parts; `measures` are
+    the plans (JSON) that combine the parts of the selected days into each measure."""
+
+    visual: Visual
+    sql: str
+    dated: bool  # the home table has a date related to 'Date': a date filter applies
+    keys: int  # how many distinct-counted values follow the group columns
+    measures: tuple[dict[str, Any], ...]
+
+
+class _Parts:
+    """Collects the columns a visual's measures need per cell: distinct-counted values (k) and parts (p)."""
+
+    def __init__(self, home: Table) -> None:
+        self.home = home
+        self.keys: list[str] = []
+        self.parts: list[str] = []
+
+    def _part(self, sql: str) -> int:
+        if sql not in self.parts:
+            self.parts.append(sql)
+        return self.parts.index(sql)
+
+    def plan(self, aggregate: Aggregate) -> dict[str, Any]:
+        """How the page's script computes `aggregate` from the cells (read by its `evaluate`)."""
+        if isinstance(aggregate, CountRows):
+            where = aggregate.where
+            return {
+                "op": "count",
+                "part": self._part(f"COUNT_IF({condition_sql(where, self.home)})" if where else "COUNT(*)"),
+            }
+        if isinstance(aggregate, SumOf):
+            return {"op": "sum", "part": self._part(f"SUM({self.home.column(aggregate.column).source})")}
+        if isinstance(aggregate, MinOf):
+            part = self._part(f"MIN({self.home.column(aggregate.column).source})")
+            return {"op": "min", "part": part, "everyDate": aggregate.every_date}
+        if isinstance(aggregate, DistinctCount):
+            source = self.home.column(aggregate.column).source
+            if source not in self.keys:
+                self.keys.append(source)
+            return {"op": "distinct", "key": self.keys.index(source)}
+        if isinstance(aggregate, Ratio):
+            return {
+                "op": "ratio",
+                "numerator": self.plan(aggregate.numerator),
+                "denominator": self.plan(aggregate.denominator),
+            }
+        if isinstance(aggregate, ShareOfVisual):
+            return {"op": "share", "of": self.plan(aggregate.part)}
+        assert isinstance(aggregate, OnLatestDate), aggregate
+        if date_column(self.home) is None:
+            raise VisualQueryError(f"{self.home.name!r} is not related to 'Date'; it has no latest date")
+        return {"op": "latest", "of": self.plan(aggregate.of)}
+
+
+def visual_cells(visual: Visual, database: str, schema: str) -> VisualCells:
+    """The per-day SQL of `visual` over the reporting views and the plans of its measures."""
+    home = home_table(visual)
+    day = date_column(home)
+    parts = _Parts(home)
+    plans = tuple(parts.plan(measure(name).aggregate) for name in visual.measures)
+    cte = _visual_rows(visual, home, database, schema, (f"t0.{day.source} AS cell_day" if day else "NULL AS cell_day",))
+    keys = ["cell_day", *(f"g{i}" for i in range(len(visual.group_by))), *parts.keys]
+    outputs = [*keys, *(f"{part} AS p{i}" for i, part in enumerate(parts.parts))]
+    sql = f"{cte}SELECT {', '.join(outputs)}\nFROM visual_rows\nGROUP BY {', '.join(keys)}\nORDER BY {', '.join(keys)}"
+    return VisualCells(visual, sql, day is not None, len(parts.keys), plans)

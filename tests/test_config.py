@@ -64,6 +64,8 @@ def test_pyspark_is_pinned_to_the_spark_of_the_glue_version() -> None:
         ({"musicbrainz": {"user_agent": "python-requests"}}, "[musicbrainz] user_agent is 'python-requests'"),
         ({"musicbrainz": {"time_budget_seconds": 600}}, "[musicbrainz] time_budget_seconds is 600"),
         ({"musicbrainz": {"min_interval_seconds": "1s"}}, "[musicbrainz] min_interval_seconds must be a number"),
+        ({"reporting": {"time_zone": "Europe/Berln"}}, "[reporting] time_zone is 'Europe/Berln', not an IANA time"),
+        ({"reporting": {"time_zone": "CET'; DROP"}}, 'use one like "Europe/Berlin"'),
     ],
 )
 def test_a_wrong_value_names_the_key_and_the_fix(override: dict, message: str) -> None:

@@ -37,7 +37,7 @@ IDENTIFIER_VARIABLES = (
 )
 QUALIFIED_VARIABLES = ("HISTORY_TABLE", "REPEATABLE_HISTORY_TABLE", "REJECTS_VIEW")
 ARN_VARIABLES = ("STORAGE_ROLE_ARN", "ERROR_TOPIC_ARN", "ERROR_ROLE_ARN")
-OTHER_VARIABLES = ("WAREHOUSE_SIZE", "TARGET_LAG", "PROCESSED_BUCKET", "MODEL_PREFIX")
+OTHER_VARIABLES = ("WAREHOUSE_SIZE", "TARGET_LAG", "PROCESSED_BUCKET", "MODEL_PREFIX", "REPORTING_TIME_ZONE")
 VARIABLE_NAMES = IDENTIFIER_VARIABLES + QUALIFIED_VARIABLES + ARN_VARIABLES + OTHER_VARIABLES
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
@@ -45,6 +45,8 @@ _QUALIFIED = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*){2}
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _PREFIX = re.compile(r"^[A-Za-z0-9_.=-]+(/[A-Za-z0-9_.=-]+)*$")
 _TARGET_LAG = re.compile(r"^[0-9]+ (seconds|minutes|hours|days)$")
+# An IANA time zone name (the configuration checks it is a known one): Europe/Berlin, America/Port-au-Prince, Etc/GMT+5.
+_TIME_ZONE = re.compile(r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$")
 # A value is pasted into SQL text: nothing in it may end a string literal, a statement or a variable.
 _UNSAFE = re.compile(r"['\";\\\n\r]|\$\{")
 
@@ -56,7 +58,8 @@ def warehouse_variables(
     error_topic_arn: str,
     error_role_arn: str,
 ) -> dict[str, str]:
-    """Every variable the migrations use. `config` is anything with a `.snowflake` like config.SnowflakeConfig."""
+    """Every variable the migrations use. `config` is anything with `.snowflake` and `.reporting`, like
+    config.PipelineConfig."""
     snowflake = config.snowflake
     return {
         "DATABASE": snowflake.database,
@@ -80,6 +83,8 @@ def warehouse_variables(
         "TARGET_LAG": f"{snowflake.merge_task_schedule_minutes} minutes",
         "PROCESSED_BUCKET": processed_bucket,
         "MODEL_PREFIX": MODEL_PREFIX,
+        # The reporting views' local dates and hours ([reporting] time_zone).
+        "REPORTING_TIME_ZONE": config.reporting.time_zone,
         "STORAGE_ROLE_ARN": storage_role_arn,
         "ERROR_TOPIC_ARN": error_topic_arn,
         "ERROR_ROLE_ARN": error_role_arn,
@@ -104,6 +109,7 @@ def check_variables(variables: dict[str, str]) -> None:
         ("PROCESSED_BUCKET", _BUCKET, "an S3 bucket name"),
         ("MODEL_PREFIX", _PREFIX, "an S3 key prefix without leading or trailing '/'"),
         ("TARGET_LAG", _TARGET_LAG, "like '5 minutes'"),
+        ("REPORTING_TIME_ZONE", _TIME_ZONE, "an IANA time zone name like 'Europe/Berlin'"),
     ]
     for name, pattern, expected in rules:
         if not pattern.match(variables[name]):

@@ -5,6 +5,9 @@
 -- Conventions: a track's "main artist" is the artist at position 0 (credits are snapshots: one per track);
 -- TRACK_MINUTES is the track's length, the best estimate of listening time the API gives (recently-played does
 -- not say how long a play lasted); RELEASE_DECADE is the album's release year rounded down to the decade (1987 -> 1980).
+-- Time: the final tables hold UTC instants; every date, hour and year a report groups by is local to the reporting
+-- time zone ([reporting] time_zone, REPORTING_TIME_ZONE), daylight saving included (CONVERT_TIMEZONE from UTC): a
+-- play at 23:30 UTC is on the next day in Berlin. Snapshot and ingest dates are the run's day, not instants.
 --
 -- MusicBrainz (the CORE.MUSICBRAINZ_* tables, keyed by ISRC) fills what the 2026 Spotify API withholds. Which source
 -- wins: Spotify, wherever it gives a value (a label, a non-empty genre list); MusicBrainz fills only what Spotify
@@ -139,7 +142,7 @@ AS SELECT
         COALESCE(ARRAY_SIZE(g.genres), ARRAY_SIZE(a.genres)) AS genre_count,
         g.genres[0]::VARCHAR AS first_genre,
         heard.first_played_at,
-        TO_DATE(heard.first_played_at) AS first_played_date,
+        TO_DATE(CONVERT_TIMEZONE('UTC', '${REPORTING_TIME_ZONE}', heard.first_played_at)) AS first_played_date,
         heard.plays,
         g.genres_source,
         mb.musicbrainz_artist_id
@@ -183,8 +186,9 @@ CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.PLAYS
     COMMENT = 'One row per play, with track, album and main artist'
 AS SELECT
         p.played_at,
-        TO_DATE(p.played_at) AS played_date,
-        HOUR(p.played_at) AS played_hour,
+        CONVERT_TIMEZONE('UTC', '${REPORTING_TIME_ZONE}', p.played_at) AS played_at_local,
+        TO_DATE(CONVERT_TIMEZONE('UTC', '${REPORTING_TIME_ZONE}', p.played_at)) AS played_date,
+        HOUR(CONVERT_TIMEZONE('UTC', '${REPORTING_TIME_ZONE}', p.played_at)) AS played_hour,
         p.track_id,
         t.track_name,
         t.duration_ms / 60000.0 AS track_minutes,
@@ -204,7 +208,7 @@ AS SELECT
         p.ms_played < 30000 AS partial_play,
         p.reason_end,
         COALESCE(p.play_source, 'api') AS play_source,
-        YEAR(p.played_at) AS played_year
+        YEAR(CONVERT_TIMEZONE('UTC', '${REPORTING_TIME_ZONE}', p.played_at)) AS played_year
     FROM ${DATABASE}.${CORE_SCHEMA}.FACT_PLAY p
     LEFT JOIN ${DATABASE}.${CORE_SCHEMA}.DIM_TRACK t ON t.track_id = p.track_id
     LEFT JOIN ${DATABASE}.${CORE_SCHEMA}.DIM_ALBUM al ON al.album_id = t.album_id
@@ -217,7 +221,7 @@ CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.DAILY_LISTENING
     COMMENT = 'One row per day with plays: plays, distinct tracks and artists, new artists, minutes, explicit plays'
 AS WITH plays AS (
         SELECT
-            TO_DATE(p.played_at) AS played_date,
+            TO_DATE(CONVERT_TIMEZONE('UTC', '${REPORTING_TIME_ZONE}', p.played_at)) AS played_date,
             p.track_id,
             t.duration_ms,
             t.explicit,
@@ -264,7 +268,7 @@ CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.SAVED_TRACKS
     COMMENT = 'One row per saved track, with track, album and main artist'
 AS SELECT
         s.saved_at,
-        TO_DATE(s.saved_at) AS saved_date,
+        TO_DATE(CONVERT_TIMEZONE('UTC', '${REPORTING_TIME_ZONE}', s.saved_at)) AS saved_date,
         s.track_id,
         t.track_name,
         t.explicit,

@@ -108,14 +108,17 @@ def test_the_page_loads_nothing_from_the_network(history_dashboard) -> None:
 
     assert not re.search(r"<(script|img|iframe)[^>]+src=|<link\b|@import|url\(", html, re.IGNORECASE)
     assert not re.search(r"(src|href)\s*=\s*[\"']?https?:", html, re.IGNORECASE)
-    assert "2026-03-01 to 2026-03-03, 3 day(s) with data" in html
+    # The days of every dated visual: the plays' and one track saved in December
+    assert "2025-12-01 to 2026-03-03, 4 day(s) with data" in html
 
 
 def test_names_from_the_data_are_shown_as_text_never_run_as_markup(history_warehouse, local_config, tmp_path, dump_dom):
     # Given a track whose name is markup that would end the data script early
     data = dashboard_data(history_warehouse, local_config.snowflake.database, local_config.snowflake.reporting_schema)
     tracks = next(v for p in data["pages"] for v in p["visuals"] if v["name"] == "most_played_tracks")
-    tracks["rows"][0][0] = "</script><img src=x onerror=alert(1)> __SCRIPT__"
+    data["texts"].append("</script><img src=x onerror=alert(1)> __SCRIPT__")
+    for cell in tracks["cells"]:
+        cell[1] = len(data["texts"]) - 1  # the track name of every play
     page = tmp_path / "report.html"
     page.write_text(render_html(data, GENERATED_AT), encoding="utf-8")
 
@@ -133,7 +136,7 @@ def test_a_visual_without_rows_in_a_warehouse_with_data_says_it_has_none(
     # Given a run whose loads broke no rule
     data = dashboard_data(history_warehouse, local_config.snowflake.database, local_config.snowflake.reporting_schema)
     rejects = next(v for p in data["pages"] for v in p["visuals"] if v["name"] == "rejected_rows_by_rule")
-    rejects["rows"], rejects["total"] = [], [None]
+    rejects["cells"] = []
     page = tmp_path / "report.html"
     page.write_text(render_html(data, GENERATED_AT), encoding="utf-8")
 
