@@ -43,7 +43,7 @@ def value_format(format_string: str | None, data_type: str = "") -> dict[str, An
     """How the page's script shows a value, read from a Power BI format string ("#,0", "0.0%", '0"s"'...)."""
     if data_type in (TEXT, BOOLEAN):
         return {"kind": "text"}
-    if data_type == DATETIME:
+    if data_type == DATETIME or (format_string or "").startswith("yyyy-mm-dd hh"):
         return {"kind": "datetime"}
     if data_type == DATE or (format_string or "").startswith("yyyy"):
         return {"kind": "date"}
@@ -136,7 +136,13 @@ def visual_data(
         for name, plan in zip(visual.measures, cells.measures, strict=True)
     ]
     encode = texts.encode if texts else (lambda value: value)
-    rows = [[encode(_json_value(value)) for value in row] for row in _run(warehouse, visual, cells.sql)]
+    # The day, the group columns and the distinct-counted values repeat: encoded; the parts are the values
+    # measures combine (a latest load time is compared as text), as they are.
+    coded = 1 + len(visual.group_by) + cells.keys
+    rows = [
+        [encode(_json_value(value)) if i < coded else _json_value(value) for i, value in enumerate(row)]
+        for row in _run(warehouse, visual, cells.sql)
+    ]
     return {
         "name": visual.name,
         "title": visual.title,
@@ -365,6 +371,14 @@ function evaluate(plan, visual, cells, scope) {
         if (value !== null && (smallest === null || value < smallest)) smallest = value;
       }
       return smallest;
+    }
+    case "max": {
+      let largest = null;
+      for (const cell of cells) {
+        const value = cell[parts + plan.part];
+        if (value !== null && (largest === null || value > largest)) largest = value;
+      }
+      return largest;
     }
     case "distinct": {
       const seen = new Set();

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from config import PipelineConfig
-from contracts.model import TABLES
+from contracts.model import LOADED_TABLES
 from extract.service import MUSICBRAINZ_COUNTS
 
 DAYS_PER_MONTH = 30.4
@@ -213,7 +213,8 @@ def estimate(
     ]
     if not config.snowflake.wired:
         return lines
-    files = runs * len(TABLES)  # one Parquet file per table per run (bench: at most 1 per partition)
+    # One Parquet file per loaded table per run (bench: at most 1 per partition), the run-quality facts included.
+    files = runs * len(LOADED_TABLES)
     lag_minutes = config.snowflake.merge_task_schedule_minutes
     credits_per_hour = WAREHOUSE_CREDITS_PER_HOUR[warehouse.size]
     window_seconds = max(ASSUMED_REFRESH_SECONDS, WAREHOUSE_MINIMUM_SECONDS) + warehouse.auto_suspend_seconds

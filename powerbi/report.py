@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contracts.model import ISSUE_ENTITY_ERROR, ISSUE_FALLBACK, ISSUE_PLAY_GAP, OUTCOME_DROPPED, OUTCOME_QUARANTINED
 from contracts.raw_zone import TimeRange
 from powerbi.semantic_model import DATE_COLUMN, DATE_TABLE
 
@@ -266,28 +267,82 @@ PLAYLISTS_AND_TOP_LISTS = Page(
     ),
 )
 
+# Data quality: how complete each day's data is, from the run reports, the manifests and the loads. Each visual
+# reads one table of the model (README "Reading the Data-quality page").
+_OUTCOMES, _RUNS, _ISSUES, _LOADS = "Transform outcomes", "Extraction runs", "Extraction issues", "Table loads"
+
 DATA_QUALITY = Page(
     "data_quality",
     "Data quality",
     (
-        _card("rejected_rows_card", "Rejected rows", 0, 3),
+        _card("rows_quarantined_card", "Rows quarantined", 0, 2),
+        _card("rows_dropped_card", "Rows dropped", 2, 2),
+        _card("entity_errors_card", "Entity errors", 4, 2),
+        _card("play_gaps_card", "Play gaps", 6, 2),
+        _card("partial_runs_card", "Partial runs", 8, 2),
+        _card("rejected_rows_card", "Rejected rows", 10, 2),
+        Visual(
+            "transform_outcomes_per_day",
+            "Rows quarantined and dropped per day",
+            COLUMN,
+            Place(0, 2, 6, 4),
+            ("Rows quarantined", "Rows dropped", "Pages quarantined"),
+            (DAY,),
+            sort=Sort(DAY),
+        ),
+        Visual(
+            "extraction_issues_per_day",
+            "Entity errors, fallbacks, play gaps and partial runs per day",
+            COLUMN,
+            Place(6, 2, 6, 4),
+            ("Entity errors", "Endpoint fallbacks", "Play gaps", "Partial runs"),
+            (DAY,),
+            sort=Sort(DAY),
+        ),
+        Visual(
+            "rows_by_table_and_reason",
+            "Quarantined and dropped, by table and rule or reason",
+            TABLE,
+            Place(0, 6, 6, 4),
+            ("Rows quarantined", "Rows dropped", "Pages quarantined"),
+            (Field(_OUTCOMES, "Table name"), Field(_OUTCOMES, "Reason")),
+            filters=(Filter(Field(_OUTCOMES, "Outcome"), (OUTCOME_QUARANTINED, OUTCOME_DROPPED)),),
+            sort=Sort("Rows quarantined", descending=True),
+        ),
+        Visual(
+            "table_freshness",
+            "Freshness: the last successful load of each table",
+            TABLE,
+            Place(6, 6, 6, 4),
+            ("Last load", "Files loaded", "Rows loaded"),
+            (Field(_LOADS, "Table name"),),
+            sort=Sort(Field(_LOADS, "Table name")),
+        ),
+        Visual(
+            "extraction_issue_list",
+            "Entity errors, fallbacks and gaps in the play history",
+            TABLE,
+            Place(0, 10, 6, 4),
+            ("Issues",),
+            (
+                Field(_ISSUES, "Issue type"),
+                Field(_ISSUES, "Source"),
+                Field(_ISSUES, "Entity ID"),
+                Field(_ISSUES, "Gap from"),
+                Field(_ISSUES, "Gap to"),
+            ),
+            filters=(Filter(Field(_ISSUES, "Issue type"), (ISSUE_ENTITY_ERROR, ISSUE_FALLBACK, ISSUE_PLAY_GAP)),),
+            sort=Sort(Field(_ISSUES, "Issue type")),
+            top=10,
+        ),
         Visual(
             "rejected_rows_by_rule",
             "Rejected landing rows by table and rule",
             TABLE,
-            Place(0, 2, 6, 6),
+            Place(6, 10, 6, 4),
             ("Rejected rows",),
             (Field("Load rejects", "Table name"), Field("Load rejects", "Rule")),
             sort=Sort("Rejected rows", descending=True),
-        ),
-        Visual(
-            "rejected_rows_per_day",
-            "Rejected rows per ingest day",
-            COLUMN,
-            Place(6, 2, 6, 6),
-            ("Rejected rows",),
-            (DAY,),
-            sort=Sort(DAY),
         ),
     ),
 )

@@ -111,6 +111,13 @@ class MinOf:
 
 
 @dataclass(frozen=True)
+class MaxOf:
+    """The largest value of `column` (the latest time, for a time)."""
+
+    column: str
+
+
+@dataclass(frozen=True)
 class Ratio:
     """numerator / denominator; a blank numerator counts as 0, a blank or zero denominator gives blank."""
 
@@ -132,7 +139,7 @@ class OnLatestDate:
     of: Aggregate
 
 
-Aggregate = CountRows | SumOf | DistinctCount | MinOf | Ratio | ShareOfVisual | OnLatestDate
+Aggregate = CountRows | SumOf | DistinctCount | MinOf | MaxOf | Ratio | ShareOfVisual | OnLatestDate
 # The aggregates where no row means 0: the dashboard shows their blank as 0 on cards, totals and complete axes.
 ADDITIVE = (CountRows, SumOf, DistinctCount)
 
@@ -439,6 +446,79 @@ LOAD_REJECTS = Table(
     ),
 )
 
+# Data quality and freshness per run (README "Reading the Data-quality page"): what the run reports and manifests
+# say of each run, and each table's loads. Their day is the run's ingest date.
+TRANSFORM_OUTCOMES = Table(
+    "Transform outcomes",
+    "TRANSFORM_OUTCOMES",
+    "Per run and model table (and raw_pages, the pages read): rows per outcome and reason, from the run report",
+    (
+        _date("Ingest date", "ingest_date", "Day of the run; filter by 'Date' instead"),
+        Column("Run ID", "run_id", TEXT, "Extraction run the transform read"),
+        Column("Table name", "table_name", TEXT, "Model table, or raw_pages for the pages read"),
+        Column("Outcome", "outcome", TEXT, "output, quarantined or dropped"),
+        Column("Reason", "reason", TEXT, "The rule a quarantined row broke, a dropped row's reason; kept for output"),
+        Column("Row count", "row_count", WHOLE, "Rows (pages for raw_pages) with this outcome and reason"),
+        # One column per outcome, 0 in the others: the measures are plain sums, 0 where a run had none.
+        Column("Read row count", "rows_read", WHOLE, "Rows of a model table, whatever their outcome", hidden=True),
+        Column("Written row count", "rows_written", WHOLE, "Rows written to a model table", hidden=True),
+        Column("Quarantined row count", "rows_quarantined", WHOLE, "Rows quarantined by a rule", hidden=True),
+        Column("Dropped row count", "rows_dropped", WHOLE, "Rows dropped for a documented reason", hidden=True),
+        Column("Quarantined page count", "pages_quarantined", WHOLE, "Raw pages quarantined whole", hidden=True),
+    ),
+)
+
+EXTRACTION_RUNS = Table(
+    "Extraction runs",
+    "EXTRACTION_RUNS",
+    "One row per run: its extraction status and how many issues its manifest records",
+    (
+        _date("Ingest date", "ingest_date", "Day of the run; filter by 'Date' instead"),
+        Column("Run ID", "run_id", TEXT, "Extraction run"),
+        Column("Extraction status", "extraction_status", TEXT, "complete, or partial: stopped on its time budget"),
+        Column("Is partial", "is_partial", BOOLEAN, "The run stopped on its time budget; the next run resumes it"),
+        Column("API mode", "api_mode", TEXT, "development, extended or history_export"),
+        Column("Started at", "started_at", DATETIME, "When the extraction started (UTC)"),
+        Column("Partial run count", "partial_runs", WHOLE, "1 for a partial run, else 0", hidden=True),
+        Column("Entity error count", "entity_errors", WHOLE, "Entities the API refused", hidden=True),
+        Column("Fallback count", "fallbacks", WHOLE, "Endpoints replaced by a fallback", hidden=True),
+        Column("Pending item count", "pending_items", WHOLE, "Work left for the next run", hidden=True),
+        Column("Play gap count", "play_gaps", WHOLE, "Gaps in the play history", hidden=True),
+    ),
+)
+
+EXTRACTION_ISSUES = Table(
+    "Extraction issues",
+    "EXTRACTION_ISSUES",
+    "Every entity error, fallback, pending item, play gap and not-found lookup the runs' manifests record",
+    (
+        _date("Ingest date", "ingest_date", "Day of the run; filter by 'Date' instead"),
+        Column("Run ID", "run_id", TEXT, "Extraction run"),
+        Column("Issue type", "issue_type", TEXT, "entity_error, fallback, pending, play_gap or not_found"),
+        Column("Source", "source", TEXT, "Source, or the endpoint a fallback replaced"),
+        Column("Entity ID", "entity_id", TEXT, "The entity concerned, where there is one"),
+        Column("HTTP status", "http_status", WHOLE, "The API's answer, for an error or a fallback"),
+        Column("Detail", "detail", TEXT, "The error's message, the fallback used, or who found a gap"),
+        Column("Gap from", "gap_from", DATETIME, "A play gap's start (UTC); empty for the very first read"),
+        Column("Gap to", "gap_to", DATETIME, "A play gap's end (UTC): plays between the two may be lost"),
+        Column("Gap minutes", "gap_minutes", WHOLE, "How long the gap lasts; empty for the very first read"),
+    ),
+)
+
+TABLE_LOADS = Table(
+    "Table loads",
+    "TABLE_LOADS",
+    "Per loaded table and run: the files its pipe loaded and when (freshness)",
+    (
+        Column("Table name", "table_name", TEXT, "Landing table the pipe loaded"),
+        _date("Ingest date", "ingest_date", "Day of the run the files came from; filter by 'Date' instead"),
+        Column("Run ID", "run_id", TEXT, "Extraction run the files came from"),
+        Column("Loaded file count", "loaded_files", WHOLE, "Files the pipe loaded", hidden=True),
+        Column("Loaded row count", "loaded_rows", WHOLE, "Rows those files held", hidden=True),
+        Column("Last loaded at", "last_loaded_at", DATETIME, "When the pipe loaded the run's latest file (UTC)"),
+    ),
+)
+
 # Calculated in the model: one row per day from the first to the last day any fact mentions.
 DATE_DIMENSION = Table(
     DATE_TABLE,
@@ -466,6 +546,10 @@ TABLES: tuple[Table, ...] = (
     PLAYLIST_ITEMS,
     PLAYLIST_CHANGES,
     LOAD_REJECTS,
+    TRANSFORM_OUTCOMES,
+    EXTRACTION_RUNS,
+    EXTRACTION_ISSUES,
+    TABLE_LOADS,
     DATE_DIMENSION,
 )
 
@@ -484,9 +568,14 @@ RELATIONSHIPS: tuple[Relationship, ...] = (
     Relationship("Playlist changes", "Snapshot date", DATE_TABLE, DATE_COLUMN),
     Relationship("Playlist changes", "Playlist ID", "Playlists", "Playlist ID"),
     Relationship("Load rejects", "Ingest date", DATE_TABLE, DATE_COLUMN),
+    Relationship("Transform outcomes", "Ingest date", DATE_TABLE, DATE_COLUMN),
+    Relationship("Extraction runs", "Ingest date", DATE_TABLE, DATE_COLUMN),
+    Relationship("Extraction issues", "Ingest date", DATE_TABLE, DATE_COLUMN),
+    Relationship("Table loads", "Ingest date", DATE_TABLE, DATE_COLUMN),
 )
 
 _PLAYS, _TOP, _CHANGES = "Listening history", "Top items", "Playlist changes"
+_OUTCOMES, _RUNS, _LOADS = "Transform outcomes", "Extraction runs", "Table loads"
 
 MEASURES: tuple[Measure, ...] = (
     Measure(
@@ -616,6 +705,94 @@ MEASURES: tuple[Measure, ...] = (
         "#,0",
         "Landing rows that broke a rule and were kept out of the final tables.",
     ),
+    # Data quality per run: 0 on a day whose runs had none (the views give each outcome a column of its own).
+    Measure(
+        "Rows read",
+        _OUTCOMES,
+        SumOf("Read row count"),
+        "#,0",
+        "Candidate rows the transform read for the model tables: written, quarantined or dropped.",
+    ),
+    Measure(
+        "Rows written",
+        _OUTCOMES,
+        SumOf("Written row count"),
+        "#,0",
+        "Rows the transform wrote to the model tables (before the warehouse merged them by key).",
+    ),
+    Measure(
+        "Rows quarantined",
+        _OUTCOMES,
+        SumOf("Quarantined row count"),
+        "#,0",
+        "Rows that broke a data-quality rule: kept in the quarantine with the rule, not in the model.",
+    ),
+    Measure(
+        "Rows dropped",
+        _OUTCOMES,
+        SumOf("Dropped row count"),
+        "#,0",
+        "Rows left out for a documented reason: a duplicate key, a local file, a removed track.",
+    ),
+    Measure(
+        "Pages quarantined",
+        _OUTCOMES,
+        SumOf("Quarantined page count"),
+        "#,0",
+        "Raw pages quarantined whole: not JSON, or records that do not fit their schema.",
+    ),
+    Measure("Runs", _RUNS, CountRows(), "#,0", "Extraction runs transformed."),
+    Measure(
+        "Partial runs",
+        _RUNS,
+        SumOf("Partial run count"),
+        "#,0",
+        "Runs stopped on their time budget; the next run does their pending work first.",
+    ),
+    Measure(
+        "Entity errors",
+        _RUNS,
+        SumOf("Entity error count"),
+        "#,0",
+        "Entities the API refused (a deleted playlist ...): recorded in the manifest, and the run went on.",
+    ),
+    Measure(
+        "Endpoint fallbacks",
+        _RUNS,
+        SumOf("Fallback count"),
+        "#,0",
+        "Endpoints the API refused for the app, replaced by their fallback for the rest of the run.",
+    ),
+    Measure(
+        "Pending items",
+        _RUNS,
+        SumOf("Pending item count"),
+        "#,0",
+        "Work the runs left for the next run (a partial run, MusicBrainz's time budget).",
+    ),
+    Measure(
+        "Play gaps",
+        _RUNS,
+        SumOf("Play gap count"),
+        "#,0",
+        "Reads of recently played that could not reach back to their cursor: plays inside a gap may be lost.",
+    ),
+    Measure(
+        "Issues",
+        "Extraction issues",
+        CountRows(),
+        "#,0",
+        "Entity errors, fallbacks, pending items, play gaps and not-found lookups the manifests record.",
+    ),
+    Measure("Files loaded", _LOADS, SumOf("Loaded file count"), "#,0", "Files the pipes loaded."),
+    Measure("Rows loaded", _LOADS, SumOf("Loaded row count"), "#,0", "Rows the files the pipes loaded held."),
+    Measure(
+        "Last load",
+        _LOADS,
+        MaxOf("Last loaded at"),
+        "yyyy-mm-dd hh:nn",
+        "When a pipe last loaded a file (UTC): per table, its last successful load.",
+    ),
 )
 
 TABLES_BY_NAME = {t.name: t for t in TABLES}
@@ -742,6 +919,8 @@ def _dax(aggregate: Aggregate, home: Table) -> str:
     if isinstance(aggregate, MinOf):
         smallest = f"MIN ( {column(aggregate.column)} )"
         return f"CALCULATE ( {smallest}, REMOVEFILTERS ( '{DATE_TABLE}' ) )" if aggregate.every_date else smallest
+    if isinstance(aggregate, MaxOf):
+        return f"MAX ( {column(aggregate.column)} )"
     if isinstance(aggregate, Ratio):
         return f"DIVIDE ( {_dax(aggregate.numerator, home)} + 0, {_dax(aggregate.denominator, home)} )"
     if isinstance(aggregate, ShareOfVisual):
@@ -792,6 +971,8 @@ def aggregate_sql(aggregate: Aggregate, home: Table, when: str | None = None) ->
         return f"COUNT(DISTINCT {only(home.column(aggregate.column).source)})"
     if isinstance(aggregate, MinOf):
         return f"MIN({only(home.column(aggregate.column).source)})"
+    if isinstance(aggregate, MaxOf):
+        return f"MAX({only(home.column(aggregate.column).source)})"
     if isinstance(aggregate, Ratio):
         numerator = aggregate_sql(aggregate.numerator, home, when)
         return f"COALESCE({numerator}, 0) / NULLIF({aggregate_sql(aggregate.denominator, home, when)}, 0)"

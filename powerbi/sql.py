@@ -30,6 +30,7 @@ from powerbi.semantic_model import (
     Aggregate,
     CountRows,
     DistinctCount,
+    MaxOf,
     MinOf,
     OnLatestDate,
     Ratio,
@@ -224,6 +225,8 @@ class _Parts:
             }
         if isinstance(aggregate, SumOf):
             return {"op": "sum", "part": self._part(f"SUM({self.home.column(aggregate.column).source})")}
+        if isinstance(aggregate, MaxOf):
+            return {"op": "max", "part": self._part(f"MAX({self.home.column(aggregate.column).source})")}
         if isinstance(aggregate, MinOf):
             part = self._part(f"MIN({self.home.column(aggregate.column).source})")
             return {"op": "min", "part": part, "everyDate": aggregate.every_date}

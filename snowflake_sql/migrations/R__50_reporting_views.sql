@@ -443,6 +443,10 @@ AS SELECT
 -- run (the CORE.RUN_* tables, loaded from the run-quality datasets the transform writes), and when each table's
 -- pipe last loaded a file (CORE.LANDING_LOADS). A run's day is its INGEST_DATE. The final tables keep each run's
 -- latest transform only, so a re-run replaces its figures here.
+--
+-- Each outcome's rows in a column of its own, 0 in the others, so that a day's sum is 0 where nothing was
+-- quarantined: a figure, not a blank. RAW_PAGES (contracts.processed_zone.PAGES_QUARANTINE) counts pages, not
+-- rows: its pages are apart from the tables' rows, as in the run report.
 CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.TRANSFORM_OUTCOMES
     COMMENT = 'Per run and model table (and raw_pages, the pages read): rows per outcome and reason, from the run report'
 AS SELECT
@@ -451,7 +455,12 @@ AS SELECT
         o.table_name,
         o.outcome,
         o.reason,
-        o.row_count
+        o.row_count,
+        IFF(o.table_name <> 'raw_pages', o.row_count, 0) AS rows_read,
+        IFF(o.table_name <> 'raw_pages' AND o.outcome = 'output', o.row_count, 0) AS rows_written,
+        IFF(o.table_name <> 'raw_pages' AND o.outcome = 'quarantined', o.row_count, 0) AS rows_quarantined,
+        IFF(o.table_name <> 'raw_pages' AND o.outcome = 'dropped', o.row_count, 0) AS rows_dropped,
+        IFF(o.table_name = 'raw_pages' AND o.outcome = 'quarantined', o.row_count, 0) AS pages_quarantined
     FROM ${DATABASE}.${CORE_SCHEMA}.RUN_TABLE_OUTCOME o;
 
 CREATE OR REPLACE VIEW ${DATABASE}.${REPORTING_SCHEMA}.EXTRACTION_RUNS
@@ -461,6 +470,7 @@ AS SELECT
         r.run_id,
         r.extraction_status,
         r.extraction_status = 'partial' AS is_partial,
+        IFF(r.extraction_status = 'partial', 1, 0) AS partial_runs,
         r.api_mode,
         r.started_at,
         r.finished_at,
@@ -502,7 +512,7 @@ AS SELECT
         l.ingest_date,
         l.run_id,
         COUNT(*) AS loaded_files,
-        SUM(l.loaded_rows) AS loaded_rows,
+        SUM(l.loaded_rows)::NUMBER(19, 0) AS loaded_rows,
         MAX(l.loaded_at) AS last_loaded_at
     FROM ${DATABASE}.${CORE_SCHEMA}.LANDING_LOADS l
     GROUP BY l.table_name, l.ingest_date, l.run_id;

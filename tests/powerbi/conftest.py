@@ -11,6 +11,10 @@ The history (2026-03-01 to 2026-03-03), and what the report must make of it:
     top lists  short-term tracks: day 1 Jóga, Teardrop, Feeling Good; day 2 Teardrop, Jóga, Angel;
                day 3 Teardrop, Angel, Jóga. Short-term artists: day 1 Björk, Massive Attack; day 3 reversed
     saved      2 tracks;  rejects: 1 dim_track row without an id
+    quality    (the runs' reports and manifests) day 1: 1 dim_track row quarantined (duration_ms_positive), 2
+               dropped (duplicate_key), a play gap; day 2 a partial run: 1 entity error (playlist p3, 404), 2
+               pending items, 1 fact_playlist_item dropped (local_file), 1 page quarantined
+               (malformed_response); day 3: nothing quarantined, dropped or missing (zeros)
 """
 
 from __future__ import annotations
@@ -95,6 +99,57 @@ TOP_LISTS = {
     DAYS[2]: {("short_term", "track"): ["t2", "t5", "t1"], ("short_term", "artist"): ["ar2", "ar1"]},
 }
 SAVED = [("t1", _at("2025-12-01", "10:00")), ("t3", _at(DAYS[1], "09:00"))]
+# What each day's run report and manifest say (the run-quality tables): (table, outcome, reason, rows), then the
+# extraction's status and its issues.
+OUTCOMES = {
+    DAYS[0]: [
+        ("dim_track", "output", "kept", 6),
+        ("dim_track", "quarantined", "duration_ms_positive", 1),
+        ("dim_track", "dropped", "duplicate_key", 2),
+        ("fact_play", "output", "kept", 3),
+        ("raw_pages", "output", "kept", 10),
+    ],
+    DAYS[1]: [
+        ("fact_play", "output", "kept", 3),
+        ("fact_playlist_item", "output", "kept", 3),
+        ("fact_playlist_item", "dropped", "local_file", 1),
+        ("raw_pages", "output", "kept", 8),
+        ("raw_pages", "quarantined", "malformed_response", 1),
+    ],
+    DAYS[2]: [("fact_play", "output", "kept", 3), ("raw_pages", "output", "kept", 9)],
+}
+EXTRACTION_STATUS = {DAYS[0]: "complete", DAYS[1]: "partial", DAYS[2]: "complete"}
+ISSUES = {
+    DAYS[0]: [{"issue_type": "play_gap", "source": "recently_played", "gap_to": _at(DAYS[0], "05:00")}],
+    DAYS[1]: [
+        {"issue_type": "entity_error", "source": "playlist_items", "entity_id": "p3", "http_status": 404},
+        {"issue_type": "pending", "source": "albums", "entity_id": "al6"},
+        {"issue_type": "pending", "source": "albums", "entity_id": "al7"},
+    ],
+    DAYS[2]: [],
+}
+
+
+def run_quality_files(day: str) -> dict[str, list[dict[str, Any]]]:
+    """The run-quality rows the day's transform writes, per table."""
+    lineage = {
+        "transformed_at": _at(day, "06:20"),
+        "source_file": f"spotify/ingest_date={day}/run_id={RUNS[day]}/_manifest.json",
+    }
+    issues = [{"issue_number": n, **issue, **lineage} for n, issue in enumerate(ISSUES[day])]
+    counted = {kind: sum(1 for i in ISSUES[day] if i["issue_type"] == kind) for kind in ("entity_error", "pending")}
+    run = {
+        "extraction_status": EXTRACTION_STATUS[day],
+        "api_mode": "development",
+        "entity_errors": counted["entity_error"],
+        "fallbacks": 0,
+        "pending_items": counted["pending"],
+        "play_gaps": sum(1 for i in ISSUES[day] if i["issue_type"] == "play_gap"),
+        **lineage,
+    }
+    outcomes = [{"table_name": t, "outcome": o, "reason": r, "row_count": n, **lineage} for t, o, r, n in OUTCOMES[day]]
+    files = {"run_table_outcome": outcomes, "run_extraction": [run]}
+    return files | ({"run_extraction_issue": issues} if issues else {})
 
 
 def history_files(day: str) -> dict[str, list[dict[str, Any]]]:
@@ -135,7 +190,7 @@ def history_files(day: str) -> dict[str, list[dict[str, Any]]]:
             "bridge_album_artist": [{"album_id": al, "artist_id": a, "artist_position": 0} for al, a in ALBUM_ARTISTS],
             "fact_saved_track": [{"track_id": track, "saved_at": at} for track, at in SAVED],
         }
-    return files
+    return files | run_quality_files(day)
 
 
 @pytest.fixture(scope="session")
