@@ -513,6 +513,6 @@ AS SELECT
         l.run_id,
         COUNT(*) AS loaded_files,
         SUM(l.loaded_rows)::NUMBER(19, 0) AS loaded_rows,
-        MAX(l.loaded_at) AS last_loaded_at
+        CONVERT_TIMEZONE('UTC', MAX(l.loaded_at))::TIMESTAMP_NTZ AS last_loaded_at
     FROM ${DATABASE}.${CORE_SCHEMA}.LANDING_LOADS l
     GROUP BY l.table_name, l.ingest_date, l.run_id;

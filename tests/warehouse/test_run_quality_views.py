@@ -138,7 +138,8 @@ def test_table_loads_give_each_tables_last_successful_load(warehouse, model_file
             "UNION ALL SELECT 'dim_track', MAX(loaded_at) FROM SPOTIFY.LANDING.DIM_TRACK"
         )
     )
-    last = {}
+    last: dict[str, datetime.datetime] = {}
     for table_name, _, _, _, _, loaded_at in loads:
         last[table_name] = max(last.get(table_name, loaded_at), loaded_at)
-    assert last == landing_times
+    # the view gives UTC times without a zone, as every other time of the reporting views
+    assert last == {name: at.astimezone(datetime.UTC).replace(tzinfo=None) for name, at in landing_times.items()}
