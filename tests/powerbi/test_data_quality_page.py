@@ -205,3 +205,37 @@ def test_the_tables_list_each_rule_and_reason_and_each_tables_last_load(quality_
     assert {name: [int(files), int(rows.replace(",", ""))] for name, (_, files, rows) in shown.items()} == loads
     assert set(RUN_QUALITY_TABLES[:2]) <= set(shown)
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", last) for last, _, _ in shown.values()), shown
+
+
+def test_a_day_whose_runs_had_nothing_to_report_shows_zeros_not_blanks(
+    history_warehouse, local_config, tmp_path, dump_dom
+):
+    # Given the three-day history (conftest): day 3's run quarantined, dropped and missed nothing
+    page = write_dashboard(history_warehouse, tmp_path / "report.html", local_config)
+
+    figures = quality_figures(dump_dom(page))
+
+    transform = per_day(figures["transform_outcomes_per_day"])
+    extraction = per_day(figures["extraction_issues_per_day"])
+    assert transform["2026-03-03"] == {"Rows quarantined": "0", "Rows dropped": "0", "Pages quarantined": "0"}
+    assert extraction["2026-03-03"] == {
+        "Entity errors": "0",
+        "Endpoint fallbacks": "0",
+        "Play gaps": "0",
+        "Partial runs": "0",
+    }
+    assert transform["2026-03-01"] == {"Rows quarantined": "1", "Rows dropped": "2", "Pages quarantined": "0"}
+    assert extraction["2026-03-02"] == {
+        "Entity errors": "1",
+        "Endpoint fallbacks": "0",
+        "Play gaps": "0",
+        "Partial runs": "1",
+    }
+    assert figures["rows_quarantined_card"]["text"] == ["Rows quarantined", "1"]
+    assert figures["partial_runs_card"]["text"] == ["Partial runs", "1"]
+    issues = {tuple(row) for row in figures["extraction_issue_list"]["rows"][1:-1]}
+    # the first read's gap has no start: everything before its end was out of the API's reach
+    assert issues == {
+        ("entity_error", "playlist_items", "p3", "(Blank)", "(Blank)", "1"),
+        ("play_gap", "recently_played", "(Blank)", "(Blank)", "2026-03-01 05:00", "1"),
+    }
