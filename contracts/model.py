@@ -360,7 +360,7 @@ _RUN_LINEAGE = (
     _key("source_file", "string", "The run's manifest key in the raw bucket"),
 )
 
-# Outcomes of RUN_TABLE_OUTCOME (the transform's, glue_jobs/transforms/quality.py) and the name of the raw pages.
+# The outcomes a candidate row ends in (glue_jobs/transforms/quality.py decides them; RUN_TABLE_OUTCOME counts them).
 OUTCOME_OUTPUT = "output"
 OUTCOME_QUARANTINED = "quarantined"
 OUTCOME_DROPPED = "dropped"

@@ -42,6 +42,9 @@ from contracts.model import (
     FACT_PLAYLIST_ITEM,
     FACT_SAVED_TRACK,
     FACT_TOP_ITEM,
+    OUTCOME_DROPPED,
+    OUTCOME_OUTPUT,
+    OUTCOME_QUARANTINED,
     Table,
 )
 from contracts.processed_zone import PAGES_QUARANTINE
@@ -49,9 +52,7 @@ from contracts.processed_zone import PAGES_QUARANTINE
 from .field_types import UNFIT_COLUMN, fits_type_rule
 from .model_types import LINEAGE_COLUMNS, conform, data_columns
 
-OUTPUT = "output"
-QUARANTINED = "quarantined"
-DROPPED = "dropped"
+OUTPUT, QUARANTINED, DROPPED = OUTCOME_OUTPUT, OUTCOME_QUARANTINED, OUTCOME_DROPPED
 
 # Documented drops: counted in the run report, not quarantined.
 LOCAL_FILE = "local_file"  # a local file in a playlist or play history: it has no Spotify id
