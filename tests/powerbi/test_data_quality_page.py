@@ -163,6 +163,7 @@ def quality_page(daily_runs, variables, tmp_path, dump_dom) -> tuple[dict[str, d
     return figures, runs_of(daily_runs.state_dir, raw_bucket, processed_bucket)
 
 
+@pytest.mark.slow
 def test_each_days_figures_are_what_that_days_run_reports_and_manifests_say(quality_page) -> None:
     figures, runs = quality_page
     expected = expected_per_day(runs)
@@ -188,6 +189,7 @@ def test_each_days_figures_are_what_that_days_run_reports_and_manifests_say(qual
     assert sum(c["Rows dropped"] for c in expected.values()) > 0, "the runs drop duplicate keys: a figure to check"
 
 
+@pytest.mark.slow
 def test_the_tables_list_each_rule_and_reason_and_each_tables_last_load(quality_page) -> None:
     figures, runs = quality_page
 
