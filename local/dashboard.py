@@ -135,8 +135,13 @@ def visual_data(
         }
         for name, plan in zip(visual.measures, cells.measures, strict=True)
     ]
-    encode = texts.encode if texts else (lambda value: value)
-    rows = [[encode(_json_value(value)) for value in row] for row in _run(warehouse, visual, cells.sql)]
+    rows = [[_json_value(value) for value in row] for row in _run(warehouse, visual, cells.sql)]
+    # The day, group columns and distinct-counted values that hold text are sent as indexes into `texts`.
+    encoded = [i for i in range(1 + len(visual.group_by) + cells.keys) if any(isinstance(r[i], str) for r in rows)]
+    if texts:
+        for row in rows:
+            for i in encoded:
+                row[i] = texts.encode(row[i])
     return {
         "name": visual.name,
         "title": visual.title,
@@ -148,6 +153,7 @@ def visual_data(
         "keys": cells.keys,
         "dated": cells.dated,
         "cells": rows,
+        "textColumns": encoded if texts else [],
         "sort": _sort(visual),
         "top": visual.top,
         "totals": visual.totals,
@@ -323,18 +329,12 @@ function isNumeric(format) { return format.kind === "number" || format.kind === 
 function decode() {
   for (const page of data.pages) {
     for (const visual of page.visuals) {
-      const textColumns = 1 + visual.columns.length + visual.keys;
       for (const cell of visual.cells) {
-        for (let i = 0; i < textColumns; i++) {
-          if (typeof cell[i] === "number" && (i === 0 || i > visual.columns.length || isText(visual.columns[i - 1])))
-            cell[i] = data.texts[cell[i]];
-        }
+        for (const i of visual.textColumns) if (cell[i] !== null) cell[i] = data.texts[cell[i]];
       }
     }
   }
 }
-
-function isText(column) { return !isNumeric(column.format); }
 
 function selected(visual, cell) {
   return !visual.dated || (cell[0] !== null && cell[0] >= selection.from && cell[0] <= selection.to);
@@ -576,8 +576,8 @@ function drawChart(visual, body, result) {
     } else if (c % labelEvery === 0) {
       svg.appendChild(svgElement("line", { x1: start + band / 2, x2: start + band / 2, y1: plot.bottom,
         y2: plot.bottom + 3, stroke: "#9aa5b1" }));
-      svg.appendChild(svgElement("text", { x: start + band / 2, y: plot.bottom + 14, "text-anchor": "middle" },
-        truncate(category, 12)));
+      svg.appendChild(svgElement("text", { x: start + band / 2, y: plot.bottom + 14, "text-anchor": "middle",
+        class: "category-label" }, truncate(category, 12)));
     }
     if (line) return;
     series.forEach((seriesValues, s) => {
