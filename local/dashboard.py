@@ -564,20 +564,27 @@ function drawChart(visual, body, result) {
   const band = ((horizontal ? plot.bottom - plot.top : plot.right - plot.left) / Math.max(rows.length, 1));
   const barSize = Math.min(40, Math.max(1, (band * 0.7) / series.length)), zero = position(0);
   const groupOffset = (band - barSize * series.length) / 2;
+  // Beyond two months of days, a label on the first of every month (or every 2, 3, 6, 12 months) that fits.
+  const byMonths = visual.trend && categories.length > 62;
   // Category labels at an even step that fits: every 1, 2, 3, 4, 6, 12... categories (hours: 0, 3, 6...).
-  const fits = Math.max(1, Math.floor((plot.right - plot.left) / (visual.trend ? 80 : 44)));
-  const labelEvery = [1, 2, 3, 4, 6, 7, 12, 14, 28, 30, 60, 90, 120, 180, 365]
+  const fits = Math.max(1, Math.floor((plot.right - plot.left) / (visual.trend && !byMonths ? 80 : 50)));
+  const labelEvery = [1, 2, 3, 4, 6, 7, 12, 14]
     .find((step) => Math.ceil(categories.length / step) <= fits) || Math.ceil(categories.length / fits);
+  const months = new Set(categories.filter((day) => day.endsWith("-01")).map((day) => day.slice(0, 7)));
+  const monthsEvery = [1, 2, 3, 6, 12].find((step) => Math.ceil(months.size / step) <= fits) || 12;
+  const labelled = (category, c) => (byMonths
+    ? category.endsWith("-01") && (Number(category.slice(0, 4)) * 12 + Number(category.slice(5, 7)) - 1) % monthsEvery === 0
+    : c % labelEvery === 0);
   categories.forEach((category, c) => {
     const start = (horizontal ? plot.top : plot.left) + c * band;
     if (horizontal) {
       svg.appendChild(svgElement("text", { x: plot.left - 6, y: start + band / 2 + 4, "text-anchor": "end" },
         truncate(category, 24)));
-    } else if (c % labelEvery === 0) {
+    } else if (labelled(category, c)) {
       svg.appendChild(svgElement("line", { x1: start + band / 2, x2: start + band / 2, y1: plot.bottom,
         y2: plot.bottom + 3, stroke: "#9aa5b1" }));
       svg.appendChild(svgElement("text", { x: start + band / 2, y: plot.bottom + 14, "text-anchor": "middle",
-        class: "category-label" }, truncate(category, 12)));
+        class: "category-label" }, byMonths ? category.slice(0, 7) : truncate(category, 12)));
     }
     if (line) return;
     series.forEach((seriesValues, s) => {

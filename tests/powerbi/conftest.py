@@ -349,6 +349,7 @@ def chromium_command(profile: Path, *arguments: str) -> list[str]:
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        "--window-size=1280,900",  # a laptop's browser window: the dashboard's grid at its full width
         f"--user-data-dir={profile}",
         *arguments,
     ]

@@ -261,3 +261,35 @@ def test_days_and_hours_are_those_of_the_reporting_time_zone_across_the_dst_swit
     assert {"0 · Plays: 1", "1 · Plays: 1", "2 · Plays: 0", "3 · Plays: 1"} <= set(spring["plays_by_hour"]["text"])
     assert autumn["plays_card"]["text"][-1] == "3"
     assert {"0 · Plays: 1", "1 · Plays: 0", "2 · Plays: 2", "3 · Plays: 0"} <= set(autumn["plays_by_hour"]["text"])
+
+
+@pytest.mark.slow
+def test_a_year_of_the_fake_listener_renders_every_visual_with_readable_axes(
+    tmp_path, local_config, variables, dump_dom
+) -> None:
+    from listening_year import load_year
+
+    from local.fake_spotify.catalog import Catalog
+    from local.warehouse import LocalWarehouse
+
+    # Given a year of the fake listener's days, as `make run DAYS=365` reads them
+    catalog = Catalog(local_config.local.fake_spotify_seed, local_config.local.fake_spotify_size)
+    with LocalWarehouse(tmp_path / "db", tmp_path / "s3", local_config, variables) as warehouse:
+        warehouse.apply()
+        rows = load_year(warehouse, tmp_path / "s3", catalog)
+        page = write_dashboard(warehouse, tmp_path / "report.html", local_config, GENERATED_AT)
+
+    # When the browser draws it, on every day and on the last week
+    year = figures_of(dump_dom(page))
+    week = figures_of(dump_dom(page, "from=2026-12-25&to=2026-12-31"))
+
+    # Then every visual drew, a point per day, with a few evenly spaced date labels rather than 365
+    assert rows["fact_play"] > 10_000
+    for figures in (year, week):
+        for name, figure in figures.items():
+            assert "data-error" not in figure["attributes"], f"{name}: {figure['attributes'].get('data-error')}"
+            assert figure["attributes"].get("data-drawn") == "true", f"{name} did not draw"
+    assert year["listening_per_day"]["attributes"]["data-points"] == "365"
+    assert 4 <= len(year["listening_per_day"]["categories"]) <= 16
+    assert week["listening_per_day"]["attributes"]["data-points"] == "7"
+    assert year["plays_card"]["text"] != week["plays_card"]["text"]
