@@ -572,8 +572,9 @@ function drawChart(visual, body, result) {
     .find((step) => Math.ceil(categories.length / step) <= fits) || Math.ceil(categories.length / fits);
   const months = new Set(categories.filter((day) => day.endsWith("-01")).map((day) => day.slice(0, 7)));
   const monthsEvery = [1, 2, 3, 6, 12].find((step) => Math.ceil(months.size / step) <= fits) || 12;
+  const monthNumber = (day) => Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
   const labelled = (category, c) => (byMonths
-    ? category.endsWith("-01") && (Number(category.slice(0, 4)) * 12 + Number(category.slice(5, 7)) - 1) % monthsEvery === 0
+    ? category.endsWith("-01") && monthNumber(category) % monthsEvery === 0
     : c % labelEvery === 0);
   categories.forEach((category, c) => {
     const start = (horizontal ? plot.top : plot.left) + c * band;
