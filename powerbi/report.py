@@ -187,9 +187,9 @@ ARTISTS_AND_GENRES = Page(
             "Plays by genre of the main artist",
             BAR,
             Place(6, 2, 6, 6),
-            ("Plays",),
+            ("Genre plays",),
             (Field("Artist genres", "Genre"),),
-            sort=Sort("Plays", descending=True),
+            sort=Sort("Genre plays", descending=True),
             top=10,
             totals=False,  # a play counts once per genre of its artist
         ),

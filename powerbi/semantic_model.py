@@ -132,7 +132,16 @@ class OnLatestDate:
     of: Aggregate
 
 
-Aggregate = CountRows | SumOf | DistinctCount | MinOf | Ratio | ShareOfVisual | OnLatestDate
+@dataclass(frozen=True)
+class CrossFilterBoth:
+    """`of` with filters flowing both ways along the relationship from `bridge` (its many side) to its dimension,
+    for this measure only (CROSSFILTER ... BOTH): a genre filters the plays through the artist."""
+
+    of: Aggregate
+    bridge: str
+
+
+Aggregate = CountRows | SumOf | DistinctCount | MinOf | Ratio | ShareOfVisual | OnLatestDate | CrossFilterBoth
 # The aggregates where no row means 0: the dashboard shows their blank as 0 on cards, totals and complete axes.
 ADDITIVE = (CountRows, SumOf, DistinctCount)
 
@@ -147,6 +156,7 @@ class Measure:
     aggregate: Aggregate
     format: str
     description: str
+    folder: str  # the display folder that groups it in Power BI's field list
 
     @property
     def dax(self) -> str:
@@ -158,19 +168,28 @@ class Measure:
 
     @property
     def blank_is_zero(self) -> bool:
-        return isinstance(self.aggregate, ADDITIVE)
+        aggregate = self.aggregate
+        while isinstance(aggregate, CrossFilterBoth):
+            aggregate = aggregate.of
+        return isinstance(aggregate, ADDITIVE)
+
+    @property
+    def bridges(self) -> tuple[Relationship, ...]:
+        """The relationships this measure lets filter both ways."""
+        nodes = _nodes(self.aggregate)
+        return tuple(bridge_relationship(node.bridge) for node in nodes if isinstance(node, CrossFilterBoth))
 
 
 @dataclass(frozen=True)
 class Relationship:
-    """Many rows of `from_table` to one row of `to_table`; filters flow from `to` to `from` (and back when
-    `both_directions`, which lets a bridge table such as genres filter the facts through its dimension)."""
+    """Many rows of `from_table` to one row of `to_table`; filters flow from `to` to `from` only. A measure that
+    needs a bridge table (genres) to filter the facts through its dimension says so itself (CrossFilterBoth), as
+    Power BI developers expect: no relationship filters both ways for every measure."""
 
     from_table: str
     from_column: str
     to_table: str
     to_column: str
-    both_directions: bool = False
 
 
 @dataclass(frozen=True)
@@ -475,7 +494,7 @@ RELATIONSHIPS: tuple[Relationship, ...] = (
     Relationship("Listening history", "Main artist ID", "Artists", "Artist ID"),
     Relationship("Daily listening", "Played date", DATE_TABLE, DATE_COLUMN),
     Relationship("Tracks", "Album ID", "Albums", "Album ID"),
-    Relationship("Artist genres", "Artist ID", "Artists", "Artist ID", both_directions=True),
+    Relationship("Artist genres", "Artist ID", "Artists", "Artist ID"),
     Relationship("Saved tracks", "Saved date", DATE_TABLE, DATE_COLUMN),
     Relationship("Saved tracks", "Track ID", "Tracks", "Track ID"),
     Relationship("Top items", "Snapshot date", DATE_TABLE, DATE_COLUMN),
@@ -487,10 +506,24 @@ RELATIONSHIPS: tuple[Relationship, ...] = (
 )
 
 _PLAYS, _TOP, _CHANGES = "Listening history", "Top items", "Playlist changes"
+# Display folders: what an analyst looks for in the field list.
+LISTENING, EXPORT, ARTISTS_FOLDER, TOP_LISTS, LIBRARY, DATA_QUALITY = (
+    "Listening",
+    "Listening history export",
+    "Artists",
+    "Top lists",
+    "Playlists and library",
+    "Data quality",
+)
 
 MEASURES: tuple[Measure, ...] = (
     Measure(
-        "Plays", _PLAYS, CountRows(), "#,0", "Tracks played. Spotify returns at most the last 50 plays per daily run."
+        "Plays",
+        _PLAYS,
+        CountRows(),
+        "#,0",
+        "Tracks played. Spotify returns at most the last 50 plays per daily run.",
+        LISTENING,
     ),
     Measure(
         "Listening minutes",
@@ -498,9 +531,17 @@ MEASURES: tuple[Measure, ...] = (
         SumOf("Track minutes"),
         "#,0",
         "Sum of the played tracks' lengths: the API does not say how long a play lasted.",
+        LISTENING,
     ),
-    Measure("Distinct tracks", _PLAYS, DistinctCount("Track ID"), "#,0", "Different tracks played."),
-    Measure("Distinct artists", _PLAYS, DistinctCount("Main artist ID"), "#,0", "Different main artists played."),
+    Measure("Distinct tracks", _PLAYS, DistinctCount("Track ID"), "#,0", "Different tracks played.", LISTENING),
+    Measure(
+        "Distinct artists",
+        _PLAYS,
+        DistinctCount("Main artist ID"),
+        "#,0",
+        "Different main artists played.",
+        ARTISTS_FOLDER,
+    ),
     Measure(
         "Explicit share",
         _PLAYS,
@@ -508,6 +549,7 @@ MEASURES: tuple[Measure, ...] = (
         Ratio(CountRows(Condition("Explicit", "=", True)), CountRows()),
         "0.0%",
         "Share of plays with explicit lyrics.",
+        LISTENING,
     ),
     Measure(
         "Skipped plays",
@@ -515,6 +557,7 @@ MEASURES: tuple[Measure, ...] = (
         CountRows(Condition("Skipped", "=", True)),
         "#,0",
         "Plays the listener skipped to the next track; known from the history export only.",
+        EXPORT,
     ),
     Measure(
         "Partial plays",
@@ -522,6 +565,7 @@ MEASURES: tuple[Measure, ...] = (
         CountRows(Condition("Partial play", "=", True)),
         "#,0",
         "Streams under 30 s, which the API never lists; known from the history export only.",
+        EXPORT,
     ),
     Measure(
         "Played minutes",
@@ -529,6 +573,7 @@ MEASURES: tuple[Measure, ...] = (
         SumOf("Stream minutes"),
         "#,0",
         "Minutes the streams really played; known from the history export only (see Listening minutes).",
+        EXPORT,
     ),
     Measure(
         "Share of plays",
@@ -536,6 +581,16 @@ MEASURES: tuple[Measure, ...] = (
         ShareOfVisual(CountRows()),
         "0.0%",
         "Plays as a share of all plays the visual shows (by release decade: the release-decade mix).",
+        LISTENING,
+    ),
+    Measure(
+        "Genre plays",
+        _PLAYS,
+        CrossFilterBoth(CountRows(), "Artist genres"),
+        "#,0",
+        "Plays by genre: a genre filters the plays of the artists listed under it, so a play counts once per genre "
+        "of its main artist.",
+        ARTISTS_FOLDER,
     ),
     Measure(
         "First heard",
@@ -543,6 +598,7 @@ MEASURES: tuple[Measure, ...] = (
         MinOf("Played date", every_date=True),
         "yyyy-mm-dd",
         "Day of the first play in the history the warehouse holds, whatever the dates selected.",
+        ARTISTS_FOLDER,
     ),
     Measure(
         "New artists",
@@ -550,6 +606,7 @@ MEASURES: tuple[Measure, ...] = (
         SumOf("New artist count"),
         "#,0",
         "Main artists played for the first time in the history the warehouse holds (artists new to the listener).",
+        ARTISTS_FOLDER,
     ),
     Measure(
         "Top-list climbers",
@@ -557,6 +614,7 @@ MEASURES: tuple[Measure, ...] = (
         CountRows(Condition("Rank change", ">", 0)),
         "#,0",
         "Top-list entries ranked higher than in the previous snapshot of their list.",
+        TOP_LISTS,
     ),
     Measure(
         "Top-list fallers",
@@ -564,6 +622,7 @@ MEASURES: tuple[Measure, ...] = (
         CountRows(Condition("Rank change", "<", 0)),
         "#,0",
         "Top-list entries ranked lower than in the previous snapshot of their list.",
+        TOP_LISTS,
     ),
     Measure(
         "Top-list new entries",
@@ -571,6 +630,7 @@ MEASURES: tuple[Measure, ...] = (
         CountRows(Condition("Is new entry", "=", True)),
         "#,0",
         "Top-list entries absent from the previous snapshot of their list.",
+        TOP_LISTS,
     ),
     Measure(
         "Latest rank",
@@ -578,6 +638,7 @@ MEASURES: tuple[Measure, ...] = (
         OnLatestDate(MinOf("Rank")),
         "0",
         "Rank in the latest snapshot the visual shows (empty if the item is no longer listed).",
+        TOP_LISTS,
     ),
     Measure(
         "Latest rank change",
@@ -585,6 +646,7 @@ MEASURES: tuple[Measure, ...] = (
         OnLatestDate(SumOf("Rank change")),
         _SIGNED_FORMAT,
         "Places moved in the latest snapshot the visual shows; positive means up, empty for new entries.",
+        TOP_LISTS,
     ),
     Measure(
         "Playlist adds",
@@ -592,6 +654,7 @@ MEASURES: tuple[Measure, ...] = (
         CountRows(Condition("Change type", "=", "added")),
         "#,0",
         "Items added to playlists between consecutive snapshots.",
+        LIBRARY,
     ),
     Measure(
         "Playlist removals",
@@ -599,22 +662,32 @@ MEASURES: tuple[Measure, ...] = (
         CountRows(Condition("Change type", "=", "removed")),
         "#,0",
         "Items removed from playlists between consecutive snapshots.",
+        LIBRARY,
     ),
-    Measure("Playlist count", "Playlists", CountRows(), "#,0", "Playlists read."),
+    Measure("Playlist count", "Playlists", CountRows(), "#,0", "Playlists read.", LIBRARY),
     Measure(
         "Latest playlist items",
         "Playlists",
         SumOf("Latest item count"),
         "#,0",
         "Items in the playlists' latest snapshots.",
+        LIBRARY,
     ),
-    Measure("Saved track count", "Saved tracks", CountRows(), "#,0", "Tracks saved in the listener's library."),
+    Measure(
+        "Saved track count",
+        "Saved tracks",
+        CountRows(),
+        "#,0",
+        "Tracks saved in the listener's library.",
+        LIBRARY,
+    ),
     Measure(
         "Rejected rows",
         "Load rejects",
         SumOf("Rejected row count"),
         "#,0",
         "Landing rows that broke a rule and were kept out of the final tables.",
+        DATA_QUALITY,
     ),
 )
 
@@ -684,20 +757,39 @@ def date_table_dax() -> str:
         for r in date_relationships()
         for aggregate in ("MIN", "MAX")
     )
-    return f"""VAR Days =
+    return f"""VAR _Days =
     {{
 {bounds}
     }}
-VAR FirstDay = COALESCE ( MINX ( Days, [Value] ), TODAY () )
-VAR LastDay = COALESCE ( MAXX ( Days, [Value] ), TODAY () )
+VAR _FirstDay = COALESCE ( MINX ( _Days, [Value] ), TODAY () )
+VAR _LastDay = COALESCE ( MAXX ( _Days, [Value] ), TODAY () )
 RETURN
     ADDCOLUMNS (
-        CALENDAR ( FirstDay, LastDay ),
+        CALENDAR ( _FirstDay, _LastDay ),
         "Year", YEAR ( [Date] ),
         "Month", FORMAT ( [Date], "yyyy-mm" ),
         "Weekday", FORMAT ( [Date], "ddd" ),
         "Weekday number", WEEKDAY ( [Date], 2 )
     )"""
+
+
+def bridge_relationship(bridge: str) -> Relationship:
+    """The relationship from the bridge table `bridge` to its dimension."""
+    found = [r for r in RELATIONSHIPS if r.from_table == bridge and r.to_table != DATE_TABLE]
+    if len(found) != 1:
+        raise ValueError(f"table {bridge!r} is not a bridge with one relationship to its dimension; see RELATIONSHIPS")
+    return found[0]
+
+
+def _nodes(aggregate: Aggregate) -> list[Aggregate]:
+    children: list[Aggregate] = []
+    if isinstance(aggregate, Ratio):
+        children = [aggregate.numerator, aggregate.denominator]
+    elif isinstance(aggregate, ShareOfVisual):
+        children = [aggregate.part]
+    elif isinstance(aggregate, (OnLatestDate, CrossFilterBoth)):
+        children = [aggregate.of]
+    return [aggregate, *(node for child in children for node in _nodes(child))]
 
 
 def date_column(model_table: Table) -> Column | None:
@@ -734,7 +826,9 @@ def _dax(aggregate: Aggregate, home: Table) -> str:
         if aggregate.where is None:
             return rows
         where = aggregate.where
-        return f"CALCULATE ( {rows}, {column(where.column)} {where.operator} {_dax_value(where.value)} )"
+        # KEEPFILTERS: a visual grouped by the same column (adds and removals by change type) keeps its group.
+        condition = f"{column(where.column)} {where.operator} {_dax_value(where.value)}"
+        return f"CALCULATE ( {rows}, KEEPFILTERS ( {condition} ) )"
     if isinstance(aggregate, SumOf):
         return f"SUM ( {column(aggregate.column)} )"
     if isinstance(aggregate, DistinctCount):
@@ -747,10 +841,14 @@ def _dax(aggregate: Aggregate, home: Table) -> str:
     if isinstance(aggregate, ShareOfVisual):
         part = _dax(aggregate.part, home)
         return f"DIVIDE ( {part}, CALCULATE ( {part}, ALLSELECTED () ) )"
+    if isinstance(aggregate, CrossFilterBoth):
+        r = bridge_relationship(aggregate.bridge)
+        both = f"CROSSFILTER ( {dax_column(r.from_table, r.from_column)}, {dax_column(r.to_table, r.to_column)}, BOTH )"
+        return f"CALCULATE ( {_dax(aggregate.of, home)}, {both} )"
     day = dax_column(home.name, _day_column(home, aggregate).name)
     return (
-        f"VAR LatestDate =\n    CALCULATE ( MAX ( {day} ), ALLSELECTED ( {_dax_table(home)} ) )\n"
-        f"RETURN\n    CALCULATE ( {_dax(aggregate.of, home)}, {day} = LatestDate )"
+        f"VAR _LatestDate =\n    CALCULATE ( MAX ( {day} ), ALLSELECTED ( {_dax_table(home)} ) )\n"
+        f"RETURN\n    CALCULATE ( {_dax(aggregate.of, home)}, KEEPFILTERS ( {day} = _LatestDate ) )"
     )
 
 
@@ -798,6 +896,8 @@ def aggregate_sql(aggregate: Aggregate, home: Table, when: str | None = None) ->
     if isinstance(aggregate, ShareOfVisual):
         part = aggregate_sql(aggregate.part, home, when)
         return f"{part} / NULLIF((SELECT {aggregate_sql(aggregate.part, home)} FROM visual_rows), 0)"
+    if isinstance(aggregate, CrossFilterBoth):
+        return aggregate_sql(aggregate.of, home, when)  # the bridge's join is in `visual_rows` (powerbi.sql)
     day = _day_column(home, aggregate).source
     latest = f"{day} = (SELECT MAX({day}) FROM visual_rows)"
     return aggregate_sql(aggregate.of, home, f"{when} AND {latest}" if when else latest)
