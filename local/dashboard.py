@@ -380,13 +380,17 @@ function evaluate(plan, visual, cells, scope) {
       return (evaluate(plan.numerator, visual, cells, scope) || 0) / denominator;
     }
     case "share": {
-      const part = evaluate(plan.of, visual, cells, scope), all = evaluate(plan.of, visual, scope.range, scope);
+      scope.totals = scope.totals || new Map();  // the visual's total, once per drawing
+      if (!scope.totals.has(plan)) scope.totals.set(plan, evaluate(plan.of, visual, scope.range, scope));
+      const part = evaluate(plan.of, visual, cells, scope), all = scope.totals.get(plan);
       return part === null || !all ? null : part / all;
     }
     case "latest": {
-      let latest = null;
-      for (const cell of scope.range) if (latest === null || cell[0] > latest) latest = cell[0];
-      return evaluate(plan.of, visual, cells.filter((cell) => cell[0] === latest), scope);
+      if (scope.latest === undefined) {  // the latest day among the visual's rows: once per drawing, not per point
+        scope.latest = null;
+        for (const cell of scope.range) if (scope.latest === null || cell[0] > scope.latest) scope.latest = cell[0];
+      }
+      return evaluate(plan.of, visual, cells.filter((cell) => cell[0] === scope.latest), scope);
     }
     default:
       throw new Error("unknown measure plan " + plan.op);
@@ -429,8 +433,9 @@ function computed(visual) {
     group.every.push(cell);
     if (selected(visual, cell)) group.cells.push(cell);
   }
+  const shared = { range };  // what every data point's measures share: the visual's rows, their latest day
   const measuresOf = (cells, every) =>
-    visual.measures.map((m) => evaluate(m.plan, visual, cells, { range, every }));
+    visual.measures.map((m) => evaluate(m.plan, visual, cells, Object.assign(shared, { every })));
   if (groupCount === 0) return { rows: [measuresOf(range, visual.cells)], total: null };
   // A data point shows when a measure has a value, or when it has rows in the days selected and its measures
   // all count (no skipped play in a year of plays is 0 skipped plays, not nothing to show).
@@ -690,9 +695,9 @@ function drawAll() {
   filter.dataset.to = selection.to;
   document.getElementById("date-from").value = selection.from;
   document.getElementById("date-to").value = selection.to;
-  const days = daysSelected().length;
+  const days = allDays.filter((day) => day >= selection.from && day <= selection.to).length;
   document.getElementById("filter-note").textContent = allDays.length
-    ? `${days} day(s) selected of ${allDays.length} with data` : "no dated rows yet";
+    ? `${days} of the ${allDays.length} day(s) with data` : "no dated rows yet";
   // What a change of the dates costs: every visual of every page computed and drawn again.
   document.body.dataset.drawMs = String(Math.round(performance.now() - drawStarted));
 }

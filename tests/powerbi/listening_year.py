@@ -1,6 +1,7 @@
 """A year of the fake listener in a local warehouse, without running the pipeline 365 times: the fake Spotify's
 plays, playlist snapshots, saved tracks and short-term top lists of each day (local/fake_spotify, the same days
-`make run DAYS=365` reads), written as one run's model files and loaded through the pipes.
+`make run DAYS=365` reads), written as model files and loaded through the pipes: the catalog and the plays as one
+run's files, each day's snapshots (playlists, top lists) as that day's run, since a snapshot's date is its run's.
 
 What it leaves out the dashboard does not draw from: episodes and local files, medium- and long-term top lists,
 the playlists that never change, MusicBrainz.
@@ -19,13 +20,19 @@ from local.fake_spotify.activity import EPOCH
 from local.fake_spotify.catalog import Catalog, EntryKind
 
 YEAR_DAYS = 365
-YEAR_RUN = "20270101T061500Z-00000001"
-YEAR_INGEST_DATE = "2027-01-01"
+SNAPSHOT_TABLES = ("fact_playlist_item", "fact_top_item")
+
+
+def _run_id(day: datetime.date) -> str:
+    return f"{day:%Y%m%d}T061500Z-00000001"
 
 
 def year_files(catalog: Catalog, days: int = YEAR_DAYS) -> dict[str, list[dict[str, Any]]]:
     """The model rows of `days` days from the fake's EPOCH, per model table."""
-    plays, playlist_items, top_items, saved = [], [], [], {}
+    plays: list[dict[str, Any]] = []
+    playlist_items: list[dict[str, Any]] = []
+    top_items: list[dict[str, Any]] = []
+    saved: dict[str, datetime.datetime] = {}
     for offset in range(days):
         day = EPOCH + datetime.timedelta(days=offset)
         state = catalog.state_on(day)
@@ -113,7 +120,16 @@ def year_files(catalog: Catalog, days: int = YEAR_DAYS) -> dict[str, list[dict[s
 def load_year(warehouse: Any, stage_root: Path, catalog: Catalog, days: int = YEAR_DAYS) -> dict[str, int]:
     """Load the year into `warehouse` (a LocalWarehouse with its migrations applied); the rows per table."""
     files = year_files(catalog, days)
+    last_day = EPOCH + datetime.timedelta(days=days - 1)
     for table, rows in files.items():
-        warehouse.ingest(table, write_model_file(stage_root, table, YEAR_INGEST_DATE, YEAR_RUN, rows))
+        if table not in SNAPSHOT_TABLES:
+            key = write_model_file(stage_root, table, last_day.isoformat(), _run_id(last_day), rows)
+            warehouse.ingest(table, key)
+            continue
+        by_day: dict[datetime.date, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_day.setdefault(row["snapshot_date"], []).append(row)
+        for day, day_rows in sorted(by_day.items()):
+            warehouse.ingest(table, write_model_file(stage_root, table, day.isoformat(), _run_id(day), day_rows))
     warehouse.refresh()
     return {table: len(rows) for table, rows in files.items()}
