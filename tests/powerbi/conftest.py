@@ -75,6 +75,11 @@ PLAYS = {
     DAYS[1]: [("08:00", "t3"), ("09:30", "t5"), ("21:15", "t2")],
     DAYS[2]: [("10:00", "t4"), ("11:45", "t6"), ("12:30", "t1")],
 }
+# Plays the history export reported too (the warehouse matches them to the API's): how long they really played.
+HISTORY_EXPORT = {
+    (DAYS[1], "09:30"): {"ms_played": 12000, "skipped": True},
+    (DAYS[2], "10:00"): {"ms_played": 252000, "skipped": False},
+}
 PLAYLISTS = [
     {"playlist_id": "p1", "playlist_name": "Morning", "owner_id": "me", "owner_name": "Listener", "total_items": 3},
     {"playlist_id": "p2", "playlist_name": "Evening", "owner_id": "me", "owner_name": "Listener", "total_items": 2},
@@ -95,7 +100,12 @@ SAVED = [("t1", _at("2025-12-01", "10:00")), ("t3", _at(DAYS[1], "09:00"))]
 def history_files(day: str) -> dict[str, list[dict[str, Any]]]:
     """The model rows the day's run writes, per model table."""
     files: dict[str, list[dict[str, Any]]] = {
-        "fact_play": [{"played_at": _at(day, clock), "track_id": track} for clock, track in PLAYS[day]],
+        "fact_play": [{"played_at": _at(day, clock), "track_id": track} for clock, track in PLAYS[day]]
+        + [
+            {"played_at": _at(day, clock), "track_id": track, "play_source": "export", **HISTORY_EXPORT[day, clock]}
+            for clock, track in PLAYS[day]
+            if (day, clock) in HISTORY_EXPORT
+        ],
         "fact_playlist_item": [
             {
                 "snapshot_date": _day(day),
