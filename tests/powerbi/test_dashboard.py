@@ -230,12 +230,13 @@ def test_the_date_filter_changes_the_figures_of_every_page(history_dashboard, du
 
 
 def test_zeros_show_as_0_and_the_hour_chart_has_every_hour_evenly_labelled(history_dashboard, dump_dom) -> None:
-    # Given the days after the one whose load had a rejected row
-    figures = figures_of(dump_dom(history_dashboard, "from=2026-03-02&to=2026-03-03"))
+    # Given a day after the one whose load had a rejected row, with no skipped or partial play
+    figures = figures_of(dump_dom(history_dashboard, "from=2026-03-03&to=2026-03-03"))
 
     # Then the counts of nothing are 0, not blank
     assert figures["rejected_rows_card"]["text"] == ["Rejected rows", "0"]
     assert figures["skipped_plays_card"]["text"] == ["Skipped plays", "0"]
+    assert figures["partial_plays_card"]["text"] == ["Partial plays", "0"]
     assert "(Blank)" not in figures["skips_per_year"]["text"]
     # And the hour chart has a place for each of the 24 hours, labelled at an even step from 0
     hours = figures["plays_by_hour"]
