@@ -135,14 +135,13 @@ def visual_data(
         }
         for name, plan in zip(visual.measures, cells.measures, strict=True)
     ]
-    encode = texts.encode if texts else (lambda value: value)
-    # The day, the group columns and the distinct-counted values repeat: encoded; the parts are the values
-    # measures combine (a latest load time is compared as text), as they are.
-    coded = 1 + len(visual.group_by) + cells.keys
-    rows = [
-        [encode(_json_value(value)) if i < coded else _json_value(value) for i, value in enumerate(row)]
-        for row in _run(warehouse, visual, cells.sql)
-    ]
+    rows = [[_json_value(value) for value in row] for row in _run(warehouse, visual, cells.sql)]
+    # The day, group columns and distinct-counted values that hold text are sent as indexes into `texts`.
+    encoded = [i for i in range(1 + len(visual.group_by) + cells.keys) if any(isinstance(r[i], str) for r in rows)]
+    if texts:
+        for row in rows:
+            for i in encoded:
+                row[i] = texts.encode(row[i])
     return {
         "name": visual.name,
         "title": visual.title,
@@ -154,6 +153,7 @@ def visual_data(
         "keys": cells.keys,
         "dated": cells.dated,
         "cells": rows,
+        "textColumns": encoded if texts else [],
         "sort": _sort(visual),
         "top": visual.top,
         "totals": visual.totals,
@@ -329,18 +329,12 @@ function isNumeric(format) { return format.kind === "number" || format.kind === 
 function decode() {
   for (const page of data.pages) {
     for (const visual of page.visuals) {
-      const textColumns = 1 + visual.columns.length + visual.keys;
       for (const cell of visual.cells) {
-        for (let i = 0; i < textColumns; i++) {
-          if (typeof cell[i] === "number" && (i === 0 || i > visual.columns.length || isText(visual.columns[i - 1])))
-            cell[i] = data.texts[cell[i]];
-        }
+        for (const i of visual.textColumns) if (cell[i] !== null) cell[i] = data.texts[cell[i]];
       }
     }
   }
 }
-
-function isText(column) { return !isNumeric(column.format); }
 
 function selected(visual, cell) {
   return !visual.dated || (cell[0] !== null && cell[0] >= selection.from && cell[0] <= selection.to);
@@ -394,13 +388,17 @@ function evaluate(plan, visual, cells, scope) {
       return (evaluate(plan.numerator, visual, cells, scope) || 0) / denominator;
     }
     case "share": {
-      const part = evaluate(plan.of, visual, cells, scope), all = evaluate(plan.of, visual, scope.range, scope);
+      scope.totals = scope.totals || new Map();  // the visual's total, once per drawing
+      if (!scope.totals.has(plan)) scope.totals.set(plan, evaluate(plan.of, visual, scope.range, scope));
+      const part = evaluate(plan.of, visual, cells, scope), all = scope.totals.get(plan);
       return part === null || !all ? null : part / all;
     }
     case "latest": {
-      let latest = null;
-      for (const cell of scope.range) if (latest === null || cell[0] > latest) latest = cell[0];
-      return evaluate(plan.of, visual, cells.filter((cell) => cell[0] === latest), scope);
+      if (scope.latest === undefined) {  // the latest day among the visual's rows: once per drawing, not per point
+        scope.latest = null;
+        for (const cell of scope.range) if (scope.latest === null || cell[0] > scope.latest) scope.latest = cell[0];
+      }
+      return evaluate(plan.of, visual, cells.filter((cell) => cell[0] === scope.latest), scope);
     }
     default:
       throw new Error("unknown measure plan " + plan.op);
@@ -443,8 +441,9 @@ function computed(visual) {
     group.every.push(cell);
     if (selected(visual, cell)) group.cells.push(cell);
   }
+  const shared = { range };  // what every data point's measures share: the visual's rows, their latest day
   const measuresOf = (cells, every) =>
-    visual.measures.map((m) => evaluate(m.plan, visual, cells, { range, every }));
+    visual.measures.map((m) => evaluate(m.plan, visual, cells, Object.assign(shared, { every })));
   if (groupCount === 0) return { rows: [measuresOf(range, visual.cells)], total: null };
   // A data point shows when a measure has a value, or when it has rows in the days selected and its measures
   // all count (no skipped play in a year of plays is 0 skipped plays, not nothing to show).
@@ -578,20 +577,28 @@ function drawChart(visual, body, result) {
   const band = ((horizontal ? plot.bottom - plot.top : plot.right - plot.left) / Math.max(rows.length, 1));
   const barSize = Math.min(40, Math.max(1, (band * 0.7) / series.length)), zero = position(0);
   const groupOffset = (band - barSize * series.length) / 2;
+  // Beyond two months of days, a label on the first of every month (or every 2, 3, 6, 12 months) that fits.
+  const byMonths = visual.trend && categories.length > 62;
   // Category labels at an even step that fits: every 1, 2, 3, 4, 6, 12... categories (hours: 0, 3, 6...).
-  const fits = Math.max(1, Math.floor((plot.right - plot.left) / (visual.trend ? 80 : 44)));
-  const labelEvery = [1, 2, 3, 4, 6, 7, 12, 14, 28, 30, 60, 90, 120, 180, 365]
+  const fits = Math.max(1, Math.floor((plot.right - plot.left) / (visual.trend && !byMonths ? 80 : 50)));
+  const labelEvery = [1, 2, 3, 4, 6, 7, 12, 14]
     .find((step) => Math.ceil(categories.length / step) <= fits) || Math.ceil(categories.length / fits);
+  const months = new Set(categories.filter((day) => day.endsWith("-01")).map((day) => day.slice(0, 7)));
+  const monthsEvery = [1, 2, 3, 6, 12].find((step) => Math.ceil(months.size / step) <= fits) || 12;
+  const monthNumber = (day) => Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
+  const labelled = (category, c) => (byMonths
+    ? category.endsWith("-01") && monthNumber(category) % monthsEvery === 0
+    : c % labelEvery === 0);
   categories.forEach((category, c) => {
     const start = (horizontal ? plot.top : plot.left) + c * band;
     if (horizontal) {
       svg.appendChild(svgElement("text", { x: plot.left - 6, y: start + band / 2 + 4, "text-anchor": "end" },
         truncate(category, 24)));
-    } else if (c % labelEvery === 0) {
+    } else if (labelled(category, c)) {
       svg.appendChild(svgElement("line", { x1: start + band / 2, x2: start + band / 2, y1: plot.bottom,
         y2: plot.bottom + 3, stroke: "#9aa5b1" }));
-      svg.appendChild(svgElement("text", { x: start + band / 2, y: plot.bottom + 14, "text-anchor": "middle" },
-        truncate(category, 12)));
+      svg.appendChild(svgElement("text", { x: start + band / 2, y: plot.bottom + 14, "text-anchor": "middle",
+        class: "category-label" }, byMonths ? category.slice(0, 7) : truncate(category, 12)));
     }
     if (line) return;
     series.forEach((seriesValues, s) => {
@@ -674,6 +681,7 @@ function drawVisual(visual, figure) {
 }
 
 function drawAll() {
+  const drawStarted = performance.now();
   const main = document.getElementById("dashboard");
   for (const page of data.pages) {
     for (const visual of page.visuals) {
@@ -695,9 +703,11 @@ function drawAll() {
   filter.dataset.to = selection.to;
   document.getElementById("date-from").value = selection.from;
   document.getElementById("date-to").value = selection.to;
-  const days = daysSelected().length;
+  const days = allDays.filter((day) => day >= selection.from && day <= selection.to).length;
   document.getElementById("filter-note").textContent = allDays.length
-    ? `${days} day(s) selected of ${allDays.length} with data` : "no dated rows yet";
+    ? `${days} of the ${allDays.length} day(s) with data` : "no dated rows yet";
+  // What a change of the dates costs: every visual of every page computed and drawn again.
+  document.body.dataset.drawMs = String(Math.round(performance.now() - drawStarted));
 }
 
 function select(from, to) {

@@ -9,8 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from powerbi.report import BAR, CARD, COLUMN, GRID_COLUMNS, GRID_ROWS, LINE, TABLE, Field, Page, Place, Visual
-from powerbi.semantic_model import measure
+from powerbi.report import (
+    BAR,
+    CARD,
+    COLUMN,
+    DATE_FILTER,
+    GRID_COLUMNS,
+    GRID_ROWS,
+    LINE,
+    TABLE,
+    Field,
+    Page,
+    Place,
+    Visual,
+)
+from powerbi.semantic_model import measure, table
 
 SCHEMA_ROOT = "https://developer.microsoft.com/json-schemas/fabric/item/report/"
 VERSION_SCHEMA = SCHEMA_ROOT + "definition/versionMetadata/1.0.0/schema.json"
@@ -22,6 +35,10 @@ PBIR_FORMAT_VERSION = "2.0.0"
 
 PAGE_WIDTH, PAGE_HEIGHT = 1280, 720
 MARGIN, GAP = 16, 8
+# The band above the grid that holds the page's date slicer.
+FILTER_BAND_HEIGHT = 56
+DATE_SLICER = "date_slicer"  # the slicer's visual name, the same on every page
+DATE_SLICER_GROUP = "Dates"  # the sync group: a range chosen on one page holds on every page
 
 VISUAL_TYPES = {
     CARD: "card",
@@ -44,10 +61,10 @@ def text_literal(text: str) -> str:
 def position(place: Place, order: int) -> dict[str, int]:
     """The grid place in page pixels; `order` stacks and tab-orders visuals in reading order."""
     cell_width = (PAGE_WIDTH - 2 * MARGIN - (GRID_COLUMNS - 1) * GAP) / GRID_COLUMNS
-    cell_height = (PAGE_HEIGHT - 2 * MARGIN - (GRID_ROWS - 1) * GAP) / GRID_ROWS
+    cell_height = (PAGE_HEIGHT - 2 * MARGIN - FILTER_BAND_HEIGHT - (GRID_ROWS - 1) * GAP) / GRID_ROWS
     return {
         "x": round(MARGIN + place.column * (cell_width + GAP)),
-        "y": round(MARGIN + place.row * (cell_height + GAP)),
+        "y": round(MARGIN + FILTER_BAND_HEIGHT + place.row * (cell_height + GAP)),
         "z": order * 1000,
         "height": round(place.height * cell_height + (place.height - 1) * GAP),
         "width": round(place.width * cell_width + (place.width - 1) * GAP),
@@ -75,7 +92,36 @@ def query_state(visual: Visual) -> dict[str, Any]:
     measures = [_projection(measure_expression(m)) for m in visual.measures]
     if visual.kind in (CARD, TABLE):
         return {"Values": {"projections": columns + measures}}
-    return {"Category": {"projections": columns}, "Y": {"projections": measures}}
+    category: dict[str, Any] = {"projections": columns}
+    if any(table(f.table).column(f.column).domain for f in visual.group_by):
+        # "Show items with no data": every hour of the day on the axis, not only the hours with plays.
+        category["showAll"] = True
+    return {"Category": category, "Y": {"projections": measures}}
+
+
+def date_slicer_json() -> dict[str, Any]:
+    """The page's date slicer (a range of days, "Between"), in the band above the grid, synced across pages."""
+    return {
+        "$schema": VISUAL_SCHEMA,
+        "name": DATE_SLICER,
+        "position": {
+            "x": MARGIN,
+            "y": MARGIN - GAP,
+            "z": 0,
+            "height": FILTER_BAND_HEIGHT,
+            "width": round((PAGE_WIDTH - 2 * MARGIN) / 3),
+            "tabOrder": 0,
+        },
+        "visual": {
+            "visualType": "slicer",
+            "query": {"queryState": {"Values": {"projections": [_projection(column_expression(DATE_FILTER))]}}},
+            "objects": {"data": [{"properties": {"mode": _literal(text_literal("Between"))}}]},
+            "visualContainerObjects": {
+                "title": [{"properties": {"show": _literal("true"), "text": _literal(text_literal("Dates"))}}]
+            },
+            "syncGroup": {"groupName": DATE_SLICER_GROUP, "fieldChanges": True, "filterChanges": True},
+        },
+    }
 
 
 def _filter(visual: Visual, index: int) -> dict[str, Any]:
@@ -164,6 +210,7 @@ def report_definition_files(pages: tuple[Page, ...]) -> dict[str, dict[str, Any]
     }
     for page in pages:
         files[f"pages/{page.name}/page.json"] = page_json(page)
+        files[f"pages/{page.name}/visuals/{DATE_SLICER}/visual.json"] = date_slicer_json()
         for order, visual in enumerate(page.visuals, start=1):
             files[f"pages/{page.name}/visuals/{visual.name}/visual.json"] = visual_json(visual, order)
     return files

@@ -105,6 +105,10 @@ class Page:
 
 
 DAY = Field(DATE_TABLE, DATE_COLUMN)
+# Every page filters its visuals by a range of these days: a date slicer at the top of each page in Power BI, synced
+# across the pages (one selection for the report), and the date filter of the local dashboard. A visual's home table
+# is filtered through its relationship to 'Date'; a table without one (Playlists) shows every row, as in Power BI.
+DATE_FILTER = DAY
 _HISTORY = "Listening history"
 
 
@@ -133,7 +137,7 @@ LISTENING_OVERVIEW = Page(
         ),
         Visual(
             "plays_by_hour",
-            "Plays by hour of day (UTC)",
+            "Plays by hour of day (reporting time zone)",
             COLUMN,
             Place(6, 2, 6, 6),
             ("Plays",),
@@ -184,9 +188,9 @@ ARTISTS_AND_GENRES = Page(
             "Plays by genre of the main artist",
             BAR,
             Place(6, 2, 6, 6),
-            ("Plays",),
+            ("Genre plays",),
             (Field("Artist genres", "Genre"),),
-            sort=Sort("Plays", descending=True),
+            sort=Sort("Genre plays", descending=True),
             top=10,
             totals=False,  # a play counts once per genre of its artist
         ),

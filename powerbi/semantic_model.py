@@ -139,7 +139,16 @@ class OnLatestDate:
     of: Aggregate
 
 
-Aggregate = CountRows | SumOf | DistinctCount | MinOf | MaxOf | Ratio | ShareOfVisual | OnLatestDate
+@dataclass(frozen=True)
+class CrossFilterBoth:
+    """`of` with filters flowing both ways along the relationship from `bridge` (its many side) to its dimension,
+    for this measure only (CROSSFILTER ... BOTH): a genre filters the plays through the artist."""
+
+    of: Aggregate
+    bridge: str
+
+
+Aggregate = CountRows | SumOf | DistinctCount | MinOf | MaxOf | Ratio | ShareOfVisual | OnLatestDate | CrossFilterBoth
 # The aggregates where no row means 0: the dashboard shows their blank as 0 on cards, totals and complete axes.
 ADDITIVE = (CountRows, SumOf, DistinctCount)
 
@@ -154,6 +163,7 @@ class Measure:
     aggregate: Aggregate
     format: str
     description: str
+    folder: str  # the display folder that groups it in Power BI's field list
 
     @property
     def dax(self) -> str:
@@ -165,19 +175,28 @@ class Measure:
 
     @property
     def blank_is_zero(self) -> bool:
-        return isinstance(self.aggregate, ADDITIVE)
+        aggregate = self.aggregate
+        while isinstance(aggregate, CrossFilterBoth):
+            aggregate = aggregate.of
+        return isinstance(aggregate, ADDITIVE)
+
+    @property
+    def bridges(self) -> tuple[Relationship, ...]:
+        """The relationships this measure lets filter both ways."""
+        nodes = _nodes(self.aggregate)
+        return tuple(bridge_relationship(node.bridge) for node in nodes if isinstance(node, CrossFilterBoth))
 
 
 @dataclass(frozen=True)
 class Relationship:
-    """Many rows of `from_table` to one row of `to_table`; filters flow from `to` to `from` (and back when
-    `both_directions`, which lets a bridge table such as genres filter the facts through its dimension)."""
+    """Many rows of `from_table` to one row of `to_table`; filters flow from `to` to `from` only. A measure that
+    needs a bridge table (genres) to filter the facts through its dimension says so itself (CrossFilterBoth), as
+    Power BI developers expect: no relationship filters both ways for every measure."""
 
     from_table: str
     from_column: str
     to_table: str
     to_column: str
-    both_directions: bool = False
 
 
 @dataclass(frozen=True)
@@ -559,7 +578,7 @@ RELATIONSHIPS: tuple[Relationship, ...] = (
     Relationship("Listening history", "Main artist ID", "Artists", "Artist ID"),
     Relationship("Daily listening", "Played date", DATE_TABLE, DATE_COLUMN),
     Relationship("Tracks", "Album ID", "Albums", "Album ID"),
-    Relationship("Artist genres", "Artist ID", "Artists", "Artist ID", both_directions=True),
+    Relationship("Artist genres", "Artist ID", "Artists", "Artist ID"),
     Relationship("Saved tracks", "Saved date", DATE_TABLE, DATE_COLUMN),
     Relationship("Saved tracks", "Track ID", "Tracks", "Track ID"),
     Relationship("Top items", "Snapshot date", DATE_TABLE, DATE_COLUMN),
@@ -576,10 +595,24 @@ RELATIONSHIPS: tuple[Relationship, ...] = (
 
 _PLAYS, _TOP, _CHANGES = "Listening history", "Top items", "Playlist changes"
 _OUTCOMES, _RUNS, _LOADS = "Transform outcomes", "Extraction runs", "Table loads"
+# Display folders: what an analyst looks for in the field list.
+LISTENING, EXPORT, ARTISTS_FOLDER, TOP_LISTS, LIBRARY, DATA_QUALITY = (
+    "Listening",
+    "Listening history export",
+    "Artists",
+    "Top lists",
+    "Playlists and library",
+    "Data quality",
+)
 
 MEASURES: tuple[Measure, ...] = (
     Measure(
-        "Plays", _PLAYS, CountRows(), "#,0", "Tracks played. Spotify returns at most the last 50 plays per daily run."
+        "Plays",
+        _PLAYS,
+        CountRows(),
+        "#,0",
+        "Tracks played. Spotify returns at most the last 50 plays per daily run.",
+        LISTENING,
     ),
     Measure(
         "Listening minutes",
@@ -587,9 +620,17 @@ MEASURES: tuple[Measure, ...] = (
         SumOf("Track minutes"),
         "#,0",
         "Sum of the played tracks' lengths: the API does not say how long a play lasted.",
+        LISTENING,
     ),
-    Measure("Distinct tracks", _PLAYS, DistinctCount("Track ID"), "#,0", "Different tracks played."),
-    Measure("Distinct artists", _PLAYS, DistinctCount("Main artist ID"), "#,0", "Different main artists played."),
+    Measure("Distinct tracks", _PLAYS, DistinctCount("Track ID"), "#,0", "Different tracks played.", LISTENING),
+    Measure(
+        "Distinct artists",
+        _PLAYS,
+        DistinctCount("Main artist ID"),
+        "#,0",
+        "Different main artists played.",
+        ARTISTS_FOLDER,
+    ),
     Measure(
         "Explicit share",
         _PLAYS,
@@ -597,6 +638,7 @@ MEASURES: tuple[Measure, ...] = (
         Ratio(CountRows(Condition("Explicit", "=", True)), CountRows()),
         "0.0%",
         "Share of plays with explicit lyrics.",
+        LISTENING,
     ),
     Measure(
         "Skipped plays",
@@ -604,6 +646,7 @@ MEASURES: tuple[Measure, ...] = (
         CountRows(Condition("Skipped", "=", True)),
         "#,0",
         "Plays the listener skipped to the next track; known from the history export only.",
+        EXPORT,
     ),
     Measure(
         "Partial plays",
@@ -611,6 +654,7 @@ MEASURES: tuple[Measure, ...] = (
         CountRows(Condition("Partial play", "=", True)),
         "#,0",
         "Streams under 30 s, which the API never lists; known from the history export only.",
+        EXPORT,
     ),
     Measure(
         "Played minutes",
@@ -618,6 +662,7 @@ MEASURES: tuple[Measure, ...] = (
         SumOf("Stream minutes"),
         "#,0",
         "Minutes the streams really played; known from the history export only (see Listening minutes).",
+        EXPORT,
     ),
     Measure(
         "Share of plays",
@@ -625,6 +670,16 @@ MEASURES: tuple[Measure, ...] = (
         ShareOfVisual(CountRows()),
         "0.0%",
         "Plays as a share of all plays the visual shows (by release decade: the release-decade mix).",
+        LISTENING,
+    ),
+    Measure(
+        "Genre plays",
+        _PLAYS,
+        CrossFilterBoth(CountRows(), "Artist genres"),
+        "#,0",
+        "Plays by genre: a genre filters the plays of the artists listed under it, so a play counts once per genre "
+        "of its main artist.",
+        ARTISTS_FOLDER,
     ),
     Measure(
         "First heard",
@@ -632,6 +687,7 @@ MEASURES: tuple[Measure, ...] = (
         MinOf("Played date", every_date=True),
         "yyyy-mm-dd",
         "Day of the first play in the history the warehouse holds, whatever the dates selected.",
+        ARTISTS_FOLDER,
     ),
     Measure(
         "New artists",
@@ -639,6 +695,7 @@ MEASURES: tuple[Measure, ...] = (
         SumOf("New artist count"),
         "#,0",
         "Main artists played for the first time in the history the warehouse holds (artists new to the listener).",
+        ARTISTS_FOLDER,
     ),
     Measure(
         "Top-list climbers",
@@ -646,6 +703,7 @@ MEASURES: tuple[Measure, ...] = (
         CountRows(Condition("Rank change", ">", 0)),
         "#,0",
         "Top-list entries ranked higher than in the previous snapshot of their list.",
+        TOP_LISTS,
     ),
     Measure(
         "Top-list fallers",
@@ -653,6 +711,7 @@ MEASURES: tuple[Measure, ...] = (
         CountRows(Condition("Rank change", "<", 0)),
         "#,0",
         "Top-list entries ranked lower than in the previous snapshot of their list.",
+        TOP_LISTS,
     ),
     Measure(
         "Top-list new entries",
@@ -660,6 +719,7 @@ MEASURES: tuple[Measure, ...] = (
         CountRows(Condition("Is new entry", "=", True)),
         "#,0",
         "Top-list entries absent from the previous snapshot of their list.",
+        TOP_LISTS,
     ),
     Measure(
         "Latest rank",
@@ -667,6 +727,7 @@ MEASURES: tuple[Measure, ...] = (
         OnLatestDate(MinOf("Rank")),
         "0",
         "Rank in the latest snapshot the visual shows (empty if the item is no longer listed).",
+        TOP_LISTS,
     ),
     Measure(
         "Latest rank change",
@@ -674,6 +735,7 @@ MEASURES: tuple[Measure, ...] = (
         OnLatestDate(SumOf("Rank change")),
         _SIGNED_FORMAT,
         "Places moved in the latest snapshot the visual shows; positive means up, empty for new entries.",
+        TOP_LISTS,
     ),
     Measure(
         "Playlist adds",
@@ -681,6 +743,7 @@ MEASURES: tuple[Measure, ...] = (
         CountRows(Condition("Change type", "=", "added")),
         "#,0",
         "Items added to playlists between consecutive snapshots.",
+        LIBRARY,
     ),
     Measure(
         "Playlist removals",
@@ -688,22 +751,32 @@ MEASURES: tuple[Measure, ...] = (
         CountRows(Condition("Change type", "=", "removed")),
         "#,0",
         "Items removed from playlists between consecutive snapshots.",
+        LIBRARY,
     ),
-    Measure("Playlist count", "Playlists", CountRows(), "#,0", "Playlists read."),
+    Measure("Playlist count", "Playlists", CountRows(), "#,0", "Playlists read.", LIBRARY),
     Measure(
         "Latest playlist items",
         "Playlists",
         SumOf("Latest item count"),
         "#,0",
         "Items in the playlists' latest snapshots.",
+        LIBRARY,
     ),
-    Measure("Saved track count", "Saved tracks", CountRows(), "#,0", "Tracks saved in the listener's library."),
+    Measure(
+        "Saved track count",
+        "Saved tracks",
+        CountRows(),
+        "#,0",
+        "Tracks saved in the listener's library.",
+        LIBRARY,
+    ),
     Measure(
         "Rejected rows",
         "Load rejects",
         SumOf("Rejected row count"),
         "#,0",
         "Landing rows that broke a rule and were kept out of the final tables.",
+        DATA_QUALITY,
     ),
     # Data quality per run: 0 on a day whose runs had none (the views give each outcome a column of its own).
     Measure(
@@ -712,6 +785,7 @@ MEASURES: tuple[Measure, ...] = (
         SumOf("Read row count"),
         "#,0",
         "Candidate rows the transform read for the model tables: written, quarantined or dropped.",
+        DATA_QUALITY,
     ),
     Measure(
         "Rows written",
@@ -719,6 +793,7 @@ MEASURES: tuple[Measure, ...] = (
         SumOf("Written row count"),
         "#,0",
         "Rows the transform wrote to the model tables (before the warehouse merged them by key).",
+        DATA_QUALITY,
     ),
     Measure(
         "Rows quarantined",
@@ -726,6 +801,7 @@ MEASURES: tuple[Measure, ...] = (
         SumOf("Quarantined row count"),
         "#,0",
         "Rows that broke a data-quality rule: kept in the quarantine with the rule, not in the model.",
+        DATA_QUALITY,
     ),
     Measure(
         "Rows dropped",
@@ -733,6 +809,7 @@ MEASURES: tuple[Measure, ...] = (
         SumOf("Dropped row count"),
         "#,0",
         "Rows left out for a documented reason: a duplicate key, a local file, a removed track.",
+        DATA_QUALITY,
     ),
     Measure(
         "Pages quarantined",
@@ -740,14 +817,16 @@ MEASURES: tuple[Measure, ...] = (
         SumOf("Quarantined page count"),
         "#,0",
         "Raw pages quarantined whole: not JSON, or records that do not fit their schema.",
+        DATA_QUALITY,
     ),
-    Measure("Runs", _RUNS, CountRows(), "#,0", "Extraction runs transformed."),
+    Measure("Runs", _RUNS, CountRows(), "#,0", "Extraction runs transformed.", DATA_QUALITY),
     Measure(
         "Partial runs",
         _RUNS,
         SumOf("Partial run count"),
         "#,0",
         "Runs stopped on their time budget; the next run does their pending work first.",
+        DATA_QUALITY,
     ),
     Measure(
         "Entity errors",
@@ -755,6 +834,7 @@ MEASURES: tuple[Measure, ...] = (
         SumOf("Entity error count"),
         "#,0",
         "Entities the API refused (a deleted playlist ...): recorded in the manifest, and the run went on.",
+        DATA_QUALITY,
     ),
     Measure(
         "Endpoint fallbacks",
@@ -762,6 +842,7 @@ MEASURES: tuple[Measure, ...] = (
         SumOf("Fallback count"),
         "#,0",
         "Endpoints the API refused for the app, replaced by their fallback for the rest of the run.",
+        DATA_QUALITY,
     ),
     Measure(
         "Pending items",
@@ -769,6 +850,7 @@ MEASURES: tuple[Measure, ...] = (
         SumOf("Pending item count"),
         "#,0",
         "Work the runs left for the next run (a partial run, MusicBrainz's time budget).",
+        DATA_QUALITY,
     ),
     Measure(
         "Play gaps",
@@ -776,6 +858,7 @@ MEASURES: tuple[Measure, ...] = (
         SumOf("Play gap count"),
         "#,0",
         "Reads of recently played that could not reach back to their cursor: plays inside a gap may be lost.",
+        DATA_QUALITY,
     ),
     Measure(
         "Issues",
@@ -783,15 +866,19 @@ MEASURES: tuple[Measure, ...] = (
         CountRows(),
         "#,0",
         "Entity errors, fallbacks, pending items, play gaps and not-found lookups the manifests record.",
+        DATA_QUALITY,
     ),
-    Measure("Files loaded", _LOADS, SumOf("Loaded file count"), "#,0", "Files the pipes loaded."),
-    Measure("Rows loaded", _LOADS, SumOf("Loaded row count"), "#,0", "Rows the files the pipes loaded held."),
+    Measure("Files loaded", _LOADS, SumOf("Loaded file count"), "#,0", "Files the pipes loaded.", DATA_QUALITY),
+    Measure(
+        "Rows loaded", _LOADS, SumOf("Loaded row count"), "#,0", "Rows the files the pipes loaded held.", DATA_QUALITY
+    ),
     Measure(
         "Last load",
         _LOADS,
         MaxOf("Last loaded at"),
         "yyyy-mm-dd hh:nn",
         "When a pipe last loaded a file (UTC): per table, its last successful load.",
+        DATA_QUALITY,
     ),
 )
 
@@ -861,20 +948,39 @@ def date_table_dax() -> str:
         for r in date_relationships()
         for aggregate in ("MIN", "MAX")
     )
-    return f"""VAR Days =
+    return f"""VAR _Days =
     {{
 {bounds}
     }}
-VAR FirstDay = COALESCE ( MINX ( Days, [Value] ), TODAY () )
-VAR LastDay = COALESCE ( MAXX ( Days, [Value] ), TODAY () )
+VAR _FirstDay = COALESCE ( MINX ( _Days, [Value] ), TODAY () )
+VAR _LastDay = COALESCE ( MAXX ( _Days, [Value] ), TODAY () )
 RETURN
     ADDCOLUMNS (
-        CALENDAR ( FirstDay, LastDay ),
+        CALENDAR ( _FirstDay, _LastDay ),
         "Year", YEAR ( [Date] ),
         "Month", FORMAT ( [Date], "yyyy-mm" ),
         "Weekday", FORMAT ( [Date], "ddd" ),
         "Weekday number", WEEKDAY ( [Date], 2 )
     )"""
+
+
+def bridge_relationship(bridge: str) -> Relationship:
+    """The relationship from the bridge table `bridge` to its dimension."""
+    found = [r for r in RELATIONSHIPS if r.from_table == bridge and r.to_table != DATE_TABLE]
+    if len(found) != 1:
+        raise ValueError(f"table {bridge!r} is not a bridge with one relationship to its dimension; see RELATIONSHIPS")
+    return found[0]
+
+
+def _nodes(aggregate: Aggregate) -> list[Aggregate]:
+    children: list[Aggregate] = []
+    if isinstance(aggregate, Ratio):
+        children = [aggregate.numerator, aggregate.denominator]
+    elif isinstance(aggregate, ShareOfVisual):
+        children = [aggregate.part]
+    elif isinstance(aggregate, (OnLatestDate, CrossFilterBoth)):
+        children = [aggregate.of]
+    return [aggregate, *(node for child in children for node in _nodes(child))]
 
 
 def date_column(model_table: Table) -> Column | None:
@@ -911,7 +1017,9 @@ def _dax(aggregate: Aggregate, home: Table) -> str:
         if aggregate.where is None:
             return rows
         where = aggregate.where
-        return f"CALCULATE ( {rows}, {column(where.column)} {where.operator} {_dax_value(where.value)} )"
+        # KEEPFILTERS: a visual grouped by the same column (adds and removals by change type) keeps its group.
+        condition = f"{column(where.column)} {where.operator} {_dax_value(where.value)}"
+        return f"CALCULATE ( {rows}, KEEPFILTERS ( {condition} ) )"
     if isinstance(aggregate, SumOf):
         return f"SUM ( {column(aggregate.column)} )"
     if isinstance(aggregate, DistinctCount):
@@ -926,10 +1034,14 @@ def _dax(aggregate: Aggregate, home: Table) -> str:
     if isinstance(aggregate, ShareOfVisual):
         part = _dax(aggregate.part, home)
         return f"DIVIDE ( {part}, CALCULATE ( {part}, ALLSELECTED () ) )"
+    if isinstance(aggregate, CrossFilterBoth):
+        r = bridge_relationship(aggregate.bridge)
+        both = f"CROSSFILTER ( {dax_column(r.from_table, r.from_column)}, {dax_column(r.to_table, r.to_column)}, BOTH )"
+        return f"CALCULATE ( {_dax(aggregate.of, home)}, {both} )"
     day = dax_column(home.name, _day_column(home, aggregate).name)
     return (
-        f"VAR LatestDate =\n    CALCULATE ( MAX ( {day} ), ALLSELECTED ( {_dax_table(home)} ) )\n"
-        f"RETURN\n    CALCULATE ( {_dax(aggregate.of, home)}, {day} = LatestDate )"
+        f"VAR _LatestDate =\n    CALCULATE ( MAX ( {day} ), ALLSELECTED ( {_dax_table(home)} ) )\n"
+        f"RETURN\n    CALCULATE ( {_dax(aggregate.of, home)}, KEEPFILTERS ( {day} = _LatestDate ) )"
     )
 
 
@@ -979,6 +1091,8 @@ def aggregate_sql(aggregate: Aggregate, home: Table, when: str | None = None) ->
     if isinstance(aggregate, ShareOfVisual):
         part = aggregate_sql(aggregate.part, home, when)
         return f"{part} / NULLIF((SELECT {aggregate_sql(aggregate.part, home)} FROM visual_rows), 0)"
+    if isinstance(aggregate, CrossFilterBoth):
+        return aggregate_sql(aggregate.of, home, when)  # the bridge's join is in `visual_rows` (powerbi.sql)
     day = _day_column(home, aggregate).source
     latest = f"{day} = (SELECT MAX({day}) FROM visual_rows)"
     return aggregate_sql(aggregate.of, home, f"{when} AND {latest}" if when else latest)

@@ -5,7 +5,8 @@ along the model's relationships to the tables of its columns, with its filters a
 SQL form aggregates those rows per group, as Power BI evaluates the DAX form per data point:
 
     many-to-one relationship    LEFT JOIN: a fact row without its dimension row groups under (Blank)
-    one-to-many, both ways      JOIN: a fact row counts once per matching row (plays per genre)
+    one-to-many, cross-filtered JOIN: a fact row counts once per matching bridge row (plays per genre), where the
+                                visual's measure lets the bridge filter both ways (CrossFilterBoth)
     'Date'[Date]                the home table's own date column related to 'Date'
 
 Groups whose measures are all empty are left out, as Power BI leaves out rows with only blank values.
@@ -29,6 +30,7 @@ from powerbi.semantic_model import (
     RELATIONSHIPS,
     Aggregate,
     CountRows,
+    CrossFilterBoth,
     DistinctCount,
     MaxOf,
     MinOf,
@@ -75,8 +77,9 @@ def home_table(visual: Visual) -> Table:
     return table(homes.pop())
 
 
-def _path(start: str, goal: str) -> list[_Hop]:
-    """The shortest way along relationships from `start` to `goal` (breadth first)."""
+def _path(start: str, goal: str, both_ways: tuple[Relationship, ...]) -> list[_Hop]:
+    """The shortest way along relationships from `start` to `goal` (breadth first); `both_ways` may also be
+    followed from their one side to their many side."""
     queue: deque[tuple[str, list[_Hop]]] = deque([(start, [])])
     seen = {start}
     while queue:
@@ -87,10 +90,13 @@ def _path(start: str, goal: str) -> list[_Hop]:
             if r.from_table == current and r.to_table not in seen and r.to_table != DATE_TABLE:
                 seen.add(r.to_table)
                 queue.append((r.to_table, [*hops, _Hop(r, forward=True)]))
-            elif r.to_table == current and r.both_directions and r.from_table not in seen:
+            elif r.to_table == current and r in both_ways and r.from_table not in seen:
                 seen.add(r.from_table)
                 queue.append((r.from_table, [*hops, _Hop(r, forward=False)]))
-    raise VisualQueryError(f"no relationship leads from {start!r} to {goal!r}; add one to the semantic model")
+    raise VisualQueryError(
+        f"no relationship leads from {start!r} to {goal!r}; add one to the semantic model (or, for a bridge table, "
+        "cross-filter it in the visual's measure)"
+    )
 
 
 def _string(value: str) -> str:
@@ -120,7 +126,8 @@ class _Rows:
                 raise VisualQueryError(f"visual {self.visual.name}: {self.home.name!r} is not related to 'Date'")
             return f"t0.{day.source}"
         if field.table not in self.aliases:
-            for hop in _path(self.home.name, field.table):
+            both_ways = tuple(r for name in self.visual.measures for r in measure(name).bridges)
+            for hop in _path(self.home.name, field.table, both_ways):
                 self._join(hop)
         return f"{self.aliases[field.table]}.{table(field.table).column(field.column).source}"
 
@@ -243,6 +250,8 @@ class _Parts:
             }
         if isinstance(aggregate, ShareOfVisual):
             return {"op": "share", "of": self.plan(aggregate.part)}
+        if isinstance(aggregate, CrossFilterBoth):
+            return self.plan(aggregate.of)  # the bridge's rows are joined in `visual_rows`
         assert isinstance(aggregate, OnLatestDate), aggregate
         if date_column(self.home) is None:
             raise VisualQueryError(f"{self.home.name!r} is not related to 'Date'; it has no latest date")

@@ -119,8 +119,6 @@ def relationships_tmdl(relationships: tuple[Relationship, ...]) -> str:
     blocks = []
     for r in relationships:
         lines = [f"relationship {lineage_tag('relationship', r.from_table, r.from_column, r.to_table, r.to_column)}"]
-        if r.both_directions:
-            lines.append(f"{_TAB}crossFilteringBehavior: bothDirections")
         lines.append(f"{_TAB}fromColumn: {quote(r.from_table)}.{quote(r.from_column)}")
         lines.append(f"{_TAB}toColumn: {quote(r.to_table)}.{quote(r.to_column)}")
         blocks.append("\n".join(lines))
@@ -159,6 +157,7 @@ def _measure_lines(measure: Measure) -> list[str]:
         *_description(measure.description, 1),
         *_expression(f"measure {quote(measure.name)}", measure.dax, 1),
         f"{_TAB * 2}formatString: {measure.format}",
+        f"{_TAB * 2}displayFolder: {measure.folder}",
         f"{_TAB * 2}lineageTag: {lineage_tag('measure', measure.name)}",
     ]
 

@@ -8,6 +8,7 @@ rows leaves no directory (and removes a stale one).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -62,17 +63,24 @@ class OutcomeCounts:
 
 
 def outcome_counts(model: Model) -> dict[str, OutcomeCounts]:
-    """All tables' outcome counts, per run, in one job over the compact decisions (not the candidates)."""
-    # The pages are counted in the decisions' shape: a good page is one output row, a bad one quarantined.
-    good = F.col("page_rule").isNull()
-    pages = model.pages.groupBy(
-        "run_id", F.when(~good, F.lit(QUARANTINED)).alias("outcome"), F.col("page_rule").alias("reason")
-    ).agg(*(F.count(F.lit(1)).alias(name) for name in ("groups", "candidates", "merged")))
-    totals = pages.select(F.lit(PAGES_QUARANTINE).alias("table_name"), "*")
-    for name, classified in model.classified.items():
-        totals = totals.unionByName(outcome_totals(classified).select(F.lit(name).alias("table_name"), "*"))
+    """All tables' outcome counts, per run, in one aggregation over the compact decisions (not the candidates)."""
+    _counted = ("run_id", "outcome", "reason", "candidates", "merged")
+    # The pages are counted in the decisions' shape: a page is one candidate, output if good, else quarantined.
+    pages = model.pages.select(
+        F.lit(PAGES_QUARANTINE).alias("table_name"),
+        "run_id",
+        F.when(F.col("page_rule").isNotNull(), F.lit(QUARANTINED)).alias("outcome"),
+        F.col("page_rule").alias("reason"),
+        F.lit(1).alias("candidates"),
+        F.lit(1).alias("merged"),
+    )
+    decisions = functools.reduce(
+        DataFrame.unionByName,
+        (c.decisions.select(F.lit(name).alias("table_name"), *_counted) for name, c in model.classified.items()),
+        pages,
+    )
     counts: dict[str, OutcomeCounts] = defaultdict(OutcomeCounts)
-    for total in totals.collect():
+    for total in outcome_totals(decisions, "table_name").collect():
         for outcome, reason, rows in counted_outcomes(total):
             counts[total["run_id"]].add(total["table_name"], outcome, reason, rows)
     return counts

@@ -274,10 +274,11 @@ def output_rows(classified: Classified) -> DataFrame:
     return conform(classified.decisions.where(F.col("outcome").isNull()), classified.table)
 
 
-def outcome_totals(classified: Classified) -> DataFrame:
-    """The decisions summed per run, outcome and reason: `groups`, `candidates` and `merged` (`counted_outcomes`
-    turns a row into counts); a few rows per table, whatever the data's size."""
-    return classified.decisions.groupBy("run_id", "outcome", "reason").agg(
+def outcome_totals(decisions: DataFrame, *by: str) -> DataFrame:
+    """`Classified.decisions` (of one table, or of several told apart by the columns `by`) summed per run, outcome
+    and reason: `groups`, `candidates` and `merged` (`counted_outcomes` turns a row into counts); a few rows per
+    table, whatever the data's size."""
+    return decisions.groupBy(*by, "run_id", "outcome", "reason").agg(
         F.count(F.lit(1)).alias("groups"),
         F.sum("candidates").alias("candidates"),
         F.sum("merged").alias("merged"),
@@ -306,7 +307,10 @@ def quarantine_rows(classified: Classified) -> DataFrame:
         # An event whose key is kept with other values: compared with the kept row, found in the decisions.
         key = _key_columns(table)
         content = F.struct(*data_columns(table))
-        kept = classified.decisions.where(F.col("outcome").isNull()).select("run_id", *key, content.alias("_kept"))
+        # Fresh names for the kept row's columns: both sides of the join descend from the same candidates.
+        kept = classified.decisions.where(F.col("outcome").isNull()).select(
+            *(F.col(column).alias(column) for column in ("run_id", *key)), content.alias("_kept")
+        )
         conflicting = (
             ruled.where(F.col("outcome").isNull())
             .join(kept, ["run_id", *key])

@@ -225,6 +225,50 @@ def history_warehouse(
         yield warehouse
 
 
+# Plays around the switches to and from summer time in Berlin (UTC+1 in winter, UTC+2 in summer): on 2026-03-29
+# the clocks go from 02:00 to 03:00 (no local hour 2), on 2026-10-25 from 03:00 back to 02:00 (local hour 2 twice).
+BERLIN = "Europe/Berlin"
+DST_PLAYS = {
+    # UTC instant          local (Berlin) day and hour
+    "2026-03-28T23:30": ("2026-03-29", 0),  # the day before in UTC
+    "2026-03-29T00:30": ("2026-03-29", 1),
+    "2026-03-29T01:30": ("2026-03-29", 3),  # an hour after the last play, two on the clock
+    "2026-10-24T22:30": ("2026-10-25", 0),
+    "2026-10-25T00:30": ("2026-10-25", 2),
+    "2026-10-25T01:30": ("2026-10-25", 2),  # an hour later, the same hour on the clock
+}
+
+
+@pytest.fixture(scope="session")
+def berlin_config(local_config: PipelineConfig) -> PipelineConfig:
+    from config import load_config
+
+    return load_config("local", overrides={"reporting": {"time_zone": BERLIN}})
+
+
+@pytest.fixture
+def dst_warehouse(tmp_path: Path, berlin_config: PipelineConfig) -> Iterator[Any]:
+    """A warehouse reporting in Berlin time, holding the plays of DST_PLAYS (one track, Jóga by Björk)."""
+    from local.warehouse import LocalWarehouse, local_variables
+
+    variables = local_variables(berlin_config, berlin_config.bucket_name("processed"), "123456789012", "us-east-1")
+    day, run = "2026-10-25", "20261025T061500Z-00000001"
+    plays = [{"played_at": datetime.datetime.fromisoformat(f"{at}:00+00:00"), "track_id": "t1"} for at in DST_PLAYS]
+    files = {
+        "dim_artist": ARTISTS[:1],
+        "dim_album": ALBUMS[:1],
+        "dim_track": TRACKS[:1],
+        "bridge_track_artist": [{"track_id": "t1", "artist_id": "ar1", "artist_position": 0}],
+        "fact_play": plays,
+    }
+    with LocalWarehouse(tmp_path / "db", tmp_path / "s3", berlin_config, variables) as warehouse:
+        warehouse.apply()
+        for table, rows in files.items():
+            warehouse.ingest(table, write_model_file(tmp_path / "s3", table, day, run, rows))
+        warehouse.refresh()
+        yield warehouse
+
+
 @pytest.fixture
 def empty_warehouse(tmp_path: Path, local_config: PipelineConfig, variables: dict[str, str]) -> Iterator[Any]:
     """A warehouse with every migration applied and no data: a first `make run` that loaded nothing."""
@@ -370,6 +414,7 @@ def chromium_command(profile: Path, *arguments: str) -> list[str]:
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        "--window-size=1280,900",  # a laptop's browser window: the dashboard's grid at its full width
         f"--user-data-dir={profile}",
         *arguments,
     ]
@@ -381,8 +426,10 @@ def dump_dom(tmp_path: Path) -> Any:
     if not CHROMIUM.is_file():
         pytest.skip(f"{CHROMIUM} is not installed (Debian: apt-get install chromium); the browser test needs it")
 
-    def dump(page: Path) -> str:
-        command = chromium_command(tmp_path / "profile", "--virtual-time-budget=5000", "--dump-dom", page.as_uri())
+    def dump(page: Path, query: str = "") -> str:
+        """`query`: the page address's query string, e.g. "from=2026-03-02&to=2026-03-02" (the date filter)."""
+        address = page.as_uri() + (f"?{query}" if query else "")
+        command = chromium_command(tmp_path / "profile", "--virtual-time-budget=5000", "--dump-dom", address)
         result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)  # noqa: S603
         assert result.returncode == 0, f"chromium failed: {result.stderr[-2000:]}"
         return result.stdout

@@ -24,13 +24,15 @@ class Figures(HTMLParser):
         super().__init__()
         self.figures: dict[str, dict] = {}
         self._open: list[str] = []  # the figure each open element belongs to
+        self._category_label = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         owner = self._open[-1] if self._open else None
+        self._category_label = attributes.get("class") == "category-label"  # a label along a chart's category axis
         if tag == "figure" and "data-visual" in attributes:
             owner = str(attributes["data-visual"])
-            self.figures[owner] = {"attributes": attributes, "text": [], "marks": 0, "rows": 0}
+            self.figures[owner] = {"attributes": attributes, "text": [], "marks": 0, "rows": 0, "categories": []}
         elif owner and tag in ("rect", "path", "circle"):
             self.figures[owner]["marks"] += 1
         elif owner and tag == "tr":
@@ -48,6 +50,8 @@ class Figures(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._open and self._open[-1] and data.strip():
             self.figures[self._open[-1]]["text"].append(data.strip())
+            if self._category_label:
+                self.figures[self._open[-1]]["categories"].append(data.strip())
 
 
 def figures_of(dom: str) -> dict[str, dict]:
@@ -65,7 +69,12 @@ def test_every_visual_of_the_power_bi_report_draws_in_the_browser(history_dashbo
     figures = figures_of(dump_dom(history_dashboard))
 
     assert len(figures) == VISUAL_COUNT
-    assert set(figures) == {path.split("/visuals/")[1].split("/")[0] for path in committed_project.visuals}
+    # Every visual of the report but the pages' date slicers, which the dashboard's one date filter plays
+    assert set(figures) == {
+        path.split("/visuals/")[1].split("/")[0]
+        for path, visual in committed_project.visuals.items()
+        if visual["visual"]["visualType"] != "slicer"
+    }
     for name, figure in figures.items():
         attributes = figure["attributes"]
         assert "data-error" not in attributes, f"{name}: {attributes.get('data-error')}"
@@ -187,3 +196,101 @@ def test_a_warehouse_without_the_views_fails_with_the_visual_and_the_fix(local_c
 )
 def test_power_bi_format_strings_become_the_pages_number_formats(format_string, expected) -> None:
     assert value_format(format_string) == expected
+
+
+def page_texts(figures: dict[str, dict]) -> dict[str, list[list[str]]]:
+    return {page.name: [figures[v.name]["text"] for v in page.visuals] for page in PAGES}
+
+
+def test_the_date_filter_changes_the_figures_of_every_page(history_dashboard, dump_dom) -> None:
+    # Given the three days, and the same dashboard opened on the second day only
+    every_day = figures_of(dump_dom(history_dashboard))
+    second_day = figures_of(dump_dom(history_dashboard, "from=2026-03-02&to=2026-03-02"))
+
+    # Then every page shows other figures, and the figures of that day
+    changed = {
+        page: [a != b for a, b in zip(texts, page_texts(second_day)[page], strict=True)]
+        for page, texts in page_texts(every_day).items()
+    }
+    assert all(any(visuals) for visuals in changed.values()), changed
+
+    def card(name: str) -> str:
+        return second_day[name]["text"][-1]
+
+    assert [card("plays_card"), card("distinct_tracks_card"), card("new_artists_card")] == ["3", "3", "1"]
+    assert [card("playlist_adds_card"), card("playlist_removals_card"), card("labels_plays_card")] == ["1", "1", "3"]
+    assert card("playlist_count_card") == "2"  # playlists have no date: every one, as in Power BI
+    assert "Total: 15 listening minutes · 3 plays · 1 day(s)" in second_day["listening_per_day"]["text"]
+    # The latest snapshot is the latest of the days selected: Teardrop first on day 2, Angel new (no change)
+    top = second_day["latest_short_term_top_tracks"]["text"]
+    assert top[top.index("Teardrop") :] == ["Teardrop", "1", "+1", "Jóga", "2", "-1", "Angel", "3", "(Blank)"]
+    # First heard ignores the dates selected; Björk, not played that day, shows 0 plays
+    first_heard = second_day["artists_first_heard"]["text"]
+    assert first_heard[first_heard.index("Björk") :][:3] == ["Björk", "2026-03-01", "0"]
+
+
+def test_zeros_show_as_0_and_the_hour_chart_has_every_hour_evenly_labelled(history_dashboard, dump_dom) -> None:
+    # Given a day after the one whose load had a rejected row, with no skipped or partial play
+    figures = figures_of(dump_dom(history_dashboard, "from=2026-03-03&to=2026-03-03"))
+
+    # Then the counts of nothing are 0, not blank
+    assert figures["rejected_rows_card"]["text"] == ["Rejected rows", "0"]
+    assert figures["skipped_plays_card"]["text"] == ["Skipped plays", "0"]
+    assert figures["partial_plays_card"]["text"] == ["Partial plays", "0"]
+    assert "(Blank)" not in figures["skips_per_year"]["text"]
+    # And the hour chart has a place for each of the 24 hours, labelled at an even step from 0
+    hours = figures["plays_by_hour"]
+    assert hours["attributes"]["data-points"] == "24"
+    axis = [int(label) for label in hours["categories"]]
+    step = axis[1] - axis[0]
+    assert axis == list(range(0, 24, step)) and step in (1, 2, 3, 4, 6)
+    assert "2 · Plays: 0" in hours["text"]  # no play at 02:00 is 0 plays
+
+
+def test_days_and_hours_are_those_of_the_reporting_time_zone_across_the_dst_switch(
+    dst_warehouse, berlin_config, tmp_path, dump_dom
+) -> None:
+    # Given plays around the switches to and from summer time, reported in Berlin time
+    page = write_dashboard(dst_warehouse, tmp_path / "report.html", berlin_config, GENERATED_AT)
+
+    spring = figures_of(dump_dom(page, "from=2026-03-29&to=2026-03-29"))
+    autumn = figures_of(dump_dom(page, "from=2026-10-25&to=2026-10-25"))
+
+    # Then a play at 23:30 UTC counts on the next day, and each play lands in its hour on the Berlin clock
+    assert "days and hours in Europe/Berlin" in page.read_text(encoding="utf-8")
+    assert spring["plays_card"]["text"][-1] == "3"
+    assert {"0 · Plays: 1", "1 · Plays: 1", "2 · Plays: 0", "3 · Plays: 1"} <= set(spring["plays_by_hour"]["text"])
+    assert autumn["plays_card"]["text"][-1] == "3"
+    assert {"0 · Plays: 1", "1 · Plays: 0", "2 · Plays: 2", "3 · Plays: 0"} <= set(autumn["plays_by_hour"]["text"])
+
+
+@pytest.mark.slow
+def test_a_year_of_the_fake_listener_renders_every_visual_with_readable_axes(
+    tmp_path, local_config, variables, dump_dom
+) -> None:
+    from listening_year import load_year
+
+    from local.fake_spotify.catalog import Catalog
+    from local.warehouse import LocalWarehouse
+
+    # Given a year of the fake listener's days, as `make run DAYS=365` reads them
+    catalog = Catalog(local_config.local.fake_spotify_seed, local_config.local.fake_spotify_size)
+    with LocalWarehouse(tmp_path / "db", tmp_path / "s3", local_config, variables) as warehouse:
+        warehouse.apply()
+        rows = load_year(warehouse, tmp_path / "s3", catalog)
+        page = write_dashboard(warehouse, tmp_path / "report.html", local_config, GENERATED_AT)
+
+    # When the browser draws it, on every day and on the last week
+    year = figures_of(dump_dom(page))
+    week = figures_of(dump_dom(page, "from=2026-12-25&to=2026-12-31"))
+
+    # Then every visual drew, a point per day, with a few evenly spaced date labels rather than 365
+    assert rows["fact_play"] > 10_000
+    for figures in (year, week):
+        for name, figure in figures.items():
+            assert "data-error" not in figure["attributes"], f"{name}: {figure['attributes'].get('data-error')}"
+            assert figure["attributes"].get("data-drawn") == "true", f"{name} did not draw"
+    assert year["listening_per_day"]["attributes"]["data-points"] == "365"
+    assert 4 <= len(year["listening_per_day"]["categories"]) <= 16
+    assert week["listening_per_day"]["attributes"]["data-points"] == "7"
+    assert year["plays_card"]["text"] != week["plays_card"]["text"]

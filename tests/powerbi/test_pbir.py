@@ -52,7 +52,7 @@ def test_every_visual_has_a_title_a_known_type_and_a_place_on_its_page(committed
         position = visual["position"]
 
         assert len(title["Value"]) > 4, path
-        assert visual["visual"]["visualType"] in VISUAL_TYPES.values(), path
+        assert visual["visual"]["visualType"] in (*VISUAL_TYPES.values(), "slicer"), path
         assert position["x"] >= 0 and position["x"] + position["width"] <= PAGE_WIDTH, path
         assert position["y"] >= 0 and position["y"] + position["height"] <= PAGE_HEIGHT, path
 
@@ -104,3 +104,30 @@ def test_the_top_tracks_table_is_filtered_to_short_term_tracks(committed_project
 def test_text_literals_are_single_quoted_with_quotes_doubled() -> None:
     assert text_literal("Plays by genre") == "'Plays by genre'"
     assert text_literal("Rock 'n' roll") == "'Rock ''n'' roll'"
+
+
+def test_every_page_has_a_date_slicer_above_its_visuals_synced_across_the_pages(committed_project) -> None:
+    pages = json.loads((PAGES_DIR / "pages.json").read_text(encoding="utf-8"))["pageOrder"]
+    slicers = {
+        path.split("/pages/")[1].split("/")[0]: visual
+        for path, visual in committed_project.visuals.items()
+        if visual["visual"]["visualType"] == "slicer"
+    }
+
+    assert sorted(slicers) == sorted(pages)
+    for page, slicer in slicers.items():
+        (projection,) = slicer["visual"]["query"]["queryState"]["Values"]["projections"]
+        others = [v for p, v in committed_project.visuals.items() if f"/pages/{page}/" in p and v is not slicer]
+        assert projection["field"]["Column"] == {"Expression": {"SourceRef": {"Entity": "Date"}}, "Property": "Date"}
+        assert slicer["visual"]["objects"]["data"][0]["properties"]["mode"]["expr"]["Literal"]["Value"] == "'Between'"
+        assert slicer["visual"]["syncGroup"] == {"groupName": "Dates", "fieldChanges": True, "filterChanges": True}
+        bottom = slicer["position"]["y"] + slicer["position"]["height"]
+        assert all(bottom <= v["position"]["y"] for v in others), f"{page}: the slicer is not above the visuals"
+
+
+def test_the_hour_chart_shows_every_hour_not_only_those_with_plays(committed_project) -> None:
+    visual = committed_project.visuals[
+        f"{REPORT_DIR}/definition/pages/listening_overview/visuals/plays_by_hour/visual.json"
+    ]
+
+    assert visual["visual"]["query"]["queryState"]["Category"]["showAll"] is True

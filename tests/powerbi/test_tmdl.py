@@ -121,5 +121,5 @@ def test_a_multi_line_measure_is_indented_two_levels_below_its_declaration() -> 
 
     text = table_tmdl(top_items, MEASURES, parameters(load_config("prod").snowflake))
 
-    assert "\tmeasure 'Latest rank' =\n\t\t\tVAR LatestDate =\n\t\t\t    CALCULATE (" in text
+    assert "\tmeasure 'Latest rank' =\n\t\t\tVAR _LatestDate =\n\t\t\t    CALCULATE (" in text
     assert "\n\t\tformatString: 0\n" in text

@@ -46,7 +46,7 @@ def counts(classified: Classified) -> dict[tuple[str, str | None], int]:
     """Candidates per outcome and reason, as the run report counts them."""
     return {
         (outcome, reason): rows
-        for total in outcome_totals(classified).collect()
+        for total in outcome_totals(classified.decisions).collect()
         for outcome, reason, rows in counted_outcomes(total)
     }
 
