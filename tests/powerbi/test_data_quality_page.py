@@ -241,3 +241,28 @@ def test_a_day_whose_runs_had_nothing_to_report_shows_zeros_not_blanks(
         ("entity_error", "playlist_items", "p3", "(Blank)", "(Blank)", "1"),
         ("play_gap", "recently_played", "(Blank)", "(Blank)", "2026-03-01 05:00", "1"),
     }
+
+
+def test_the_date_filter_selects_the_runs_whose_figures_the_page_shows(
+    history_warehouse, local_config, tmp_path, dump_dom
+):
+    page = write_dashboard(history_warehouse, tmp_path / "report.html", local_config)
+
+    def cards(query: str) -> dict[str, str]:
+        figures = quality_figures(dump_dom(page, query))
+        names = ("rows_quarantined_card", "rows_dropped_card", "entity_errors_card", "partial_runs_card")
+        return {name: figures[name]["text"][-1] for name in names}
+
+    assert cards("from=2026-03-01&to=2026-03-03") == {
+        "rows_quarantined_card": "1",
+        "rows_dropped_card": "3",
+        "entity_errors_card": "1",
+        "partial_runs_card": "1",
+    }
+    assert cards("from=2026-03-02&to=2026-03-03") == {
+        "rows_quarantined_card": "0",
+        "rows_dropped_card": "1",
+        "entity_errors_card": "1",
+        "partial_runs_card": "1",
+    }
+    assert set(cards("from=2026-03-03&to=2026-03-03").values()) == {"0"}
