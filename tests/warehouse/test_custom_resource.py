@@ -17,7 +17,7 @@ from applier import load_migrations, pipe_channel_attribute
 from applier.bootstrap import bootstrap_sql
 from applier.custom_resource import handler
 from applier.errors import CredentialsError, MigrationError
-from contracts.model import TABLES
+from contracts.model import LOADED_TABLES
 
 DEPLOY_USER = "SPOTIFY_DEPLOY_SERVICE"
 SECRET = json.dumps({"account": "myorg-myaccount", "user": DEPLOY_USER, "password": "p"})
@@ -51,7 +51,7 @@ def test_create_applies_every_script_as_the_deploy_role_and_returns_what_the_sta
     assert data["StorageAwsExternalId"] == "MYACCOUNT_SFCRole=2_a123456/s0aBCDEfGHIJklmNoPq="
     assert data["ErrorAwsIamUserArn"] == "arn:aws:iam::210987654321:user/c_myaccount"
     assert data["ErrorAwsExternalId"] == "MYACCOUNT_SFCRole=2_zyx987/tuVWxyz="
-    for table in TABLES:
+    for table in LOADED_TABLES:
         assert data[pipe_channel_attribute(table.name)] == fake_snowflake.queue_arn
     scripts = load_migrations()
     assert [version for version, _, _ in fake_snowflake.history] == [m.version for m in scripts if not m.repeatable]
@@ -134,7 +134,7 @@ def test_an_update_with_a_changed_setting_applies_it(fake_snowflake, secret_arn,
     run = fake_snowflake.statements[statements_after_create:]
     assert f"ALTER WAREHOUSE IF EXISTS {variables['WAREHOUSE']} SET WAREHOUSE_SIZE = 'SMALL'" in run
     dynamic = [s for s in run if s.startswith("CREATE OR REPLACE DYNAMIC TABLE")]
-    assert len(dynamic) == len(TABLES) and all("TARGET_LAG = '30 minutes'" in s for s in dynamic)
+    assert len(dynamic) == len(LOADED_TABLES) and all("TARGET_LAG = '30 minutes'" in s for s in dynamic)
     # The scripts before R__40 were not applied again: landing tables and pipes are untouched
     assert not [s for s in run if s.startswith(("CREATE PIPE", "CREATE TABLE", "ALTER TABLE", "ALTER PIPE"))]
     assert [label for label, _ in fake_snowflake.repeatable_history[-3:]] == [

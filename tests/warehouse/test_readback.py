@@ -9,7 +9,7 @@ import pytest
 
 from applier import pipe_channel_attribute, read_aws_wiring
 from applier.errors import ReadBackError
-from contracts.model import TABLES
+from contracts.model import LOADED_TABLES
 
 
 def test_pipe_channel_attributes_are_camel_case_table_names() -> None:
@@ -50,7 +50,7 @@ def test_integration_identities_and_pipe_channels_are_read_back(fake_snowflake, 
     }
 
 
-def test_every_model_table_gets_a_channel_from_the_project_pipes(fake_snowflake, variables) -> None:
+def test_every_loaded_table_gets_a_channel_from_the_project_pipes(fake_snowflake, variables) -> None:
     from applier import apply_migrations
 
     connection = fake_snowflake.connect()
@@ -58,7 +58,7 @@ def test_every_model_table_gets_a_channel_from_the_project_pipes(fake_snowflake,
 
     wiring = read_aws_wiring(connection.cursor(), variables)
 
-    assert sorted(wiring.pipe_channels) == sorted(t.name for t in TABLES)
+    assert sorted(wiring.pipe_channels) == sorted(t.name for t in LOADED_TABLES)
 
 
 def test_a_missing_integration_property_is_a_clear_error(fake_snowflake, variables) -> None:
