@@ -6,7 +6,8 @@ DAX) on the warehouse, and the cells go into one self-contained HTML file. Its i
 the date filter (one filter for every page, as a slicer synced across the report's pages; `?from=&to=` in the
 address sets it), combines the cells of those days into each measure (the measure's plan) and draws cards,
 column, bar and line charts and tables (SVG): no network, no library, it opens offline. Each visual marks
-itself `data-drawn` once drawn, or `data-error` with the reason, which the browser test reads.
+itself `data-drawn` once drawn, or `data-error` with the reason, and holds the rows and total it drew in
+`data-values`, which the browser tests read.
 
 Days and hours are those of the reporting views: in the reporting time zone ([reporting] time_zone).
 """
@@ -668,6 +669,8 @@ function drawVisual(visual, figure) {
   const body = figure.querySelector(".body"), caption = figure.querySelector(".note");
   body.replaceChildren();
   const result = computed(visual);
+  // The numbers behind the drawing, for a reader that checks them (the tests compare them with the SQL form).
+  figure.dataset.values = JSON.stringify(result);
   if (caption) caption.textContent = note(visual, result);
   if (visual.kind === "card") return drawCard(visual, body, result);
   if (result.rows.length === 0) {

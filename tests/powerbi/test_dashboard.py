@@ -4,6 +4,8 @@ checked in headless Chromium (every visual draws) and as text (nothing is fetche
 from __future__ import annotations
 
 import datetime
+import decimal
+import json
 import re
 from html.parser import HTMLParser
 
@@ -12,6 +14,7 @@ import snowflake.connector.errors
 
 from local.dashboard import DashboardError, dashboard_data, render_html, value_format, write_dashboard
 from powerbi.report import PAGES
+from powerbi.sql import visual_query
 
 GENERATED_AT = datetime.datetime(2026, 3, 4, 6, 30, tzinfo=datetime.UTC)
 VISUAL_COUNT = sum(len(page.visuals) for page in PAGES)
@@ -294,3 +297,38 @@ def test_a_year_of_the_fake_listener_renders_every_visual_with_readable_axes(
     assert 4 <= len(year["listening_per_day"]["categories"]) <= 16
     assert week["listening_per_day"]["attributes"]["data-points"] == "7"
     assert year["plays_card"]["text"] != week["plays_card"]["text"]
+
+
+def test_every_visual_shows_the_numbers_of_its_sql_form(history_warehouse, history_dashboard, local_config, dump_dom):
+    # Given each visual's SQL form over every day (powerbi.sql.visual_query, the measures' SQL)
+    snowflake = local_config.snowflake
+    figures = figures_of(dump_dom(history_dashboard))
+
+    for page in PAGES:
+        for visual in page.visuals:
+            query = visual_query(visual, snowflake.database, snowflake.reporting_schema)
+            expected = [[_comparable(v) for v in row] for row in history_warehouse.query(query.rows_sql)]
+            drawn = json.loads(figures[visual.name]["attributes"]["data-values"])
+            groups = len(visual.group_by)
+
+            # Then the page's script, combining the per-day cells, gives the same rows in the same order; the rows
+            # it adds are the zeros of a complete axis or of counts (every measure blank)
+            kept = [row for row in drawn["rows"] if any(v is not None for v in row[groups:])]
+            if groups == 0:
+                kept = drawn["rows"] if expected[0][0] is not None else []
+                expected = [row for row in expected if row[0] is not None]
+            assert [row[:groups] for row in kept] == [row[:groups] for row in expected], visual.name
+            for got, want in zip(kept, expected, strict=True):
+                assert got[groups:] == pytest.approx(want[groups:]), f"{visual.name} {got[:groups]}"
+            if query.total_sql:
+                total = [_comparable(v) for v in history_warehouse.query(query.total_sql)[0]]
+                assert drawn["total"] == pytest.approx(total), visual.name
+
+
+def _comparable(value: object) -> object:
+    """A warehouse value as the page holds it: dates as ISO text, decimals as numbers."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    return value

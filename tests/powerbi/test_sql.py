@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from dst_plays import DST_PLAYS
 
 from powerbi.report import BAR, PAGES, Field, Filter, Place, Sort, Visual
 from powerbi.sql import VisualQueryError, visual_query
@@ -151,3 +152,13 @@ def test_filter_values_are_quoted_as_sql_strings() -> None:
     )
 
     assert "t0.track_name IN ('Rock ''n'' roll')" in visual_query(visual, "SPOTIFY", "REPORTING").rows_sql
+
+
+def test_the_plays_view_dates_and_hours_plays_on_the_reporting_time_zones_clock(dst_warehouse, berlin_config) -> None:
+    snowflake = berlin_config.snowflake
+    rows = dst_warehouse.query(
+        f"SELECT played_at, played_date, played_hour FROM {snowflake.database}.{snowflake.reporting_schema}.PLAYS"
+    )
+
+    local = {at.strftime("%Y-%m-%dT%H:%M"): (day.isoformat(), hour) for at, day, hour in rows}
+    assert local == DST_PLAYS
