@@ -326,7 +326,9 @@ def test_every_visual_shows_the_numbers_of_its_sql_form(history_warehouse, histo
 
 
 def _comparable(value: object) -> object:
-    """A warehouse value as the page holds it: dates as ISO text, decimals as numbers."""
+    """A warehouse value as the page holds it: times to the minute and dates as ISO text, decimals as numbers."""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
