@@ -172,13 +172,19 @@ def write_model(model: Model, runs: Sequence[RunInput], processed_uri: str) -> d
     """Write every table's output and quarantine, per run, under `processed_uri`; return the counts per run."""
     counts = outcome_counts(model)
     root = processed_uri.rstrip("/") + "/"
-    datasets = [d for run in runs for d in _datasets(model, run, counts[run.manifest.run_id], root)]
-    # Each write is a small job of one task per file: one writer per core keeps them all busy.
-    writers = max(model.pages.sparkSession.sparkContext.defaultParallelism, 1)
+    write_datasets(
+        model.pages.sparkSession, [d for r in runs for d in _datasets(model, r, counts[r.manifest.run_id], root)]
+    )
+    return counts
+
+
+def write_datasets(spark: SparkSession, datasets: Sequence[Dataset]) -> None:
+    """Write `datasets` side by side: each is a small job of one task per file, so one writer per core keeps them
+    all busy."""
+    writers = max(spark.sparkContext.defaultParallelism, 1)
     with ThreadPoolExecutor(max_workers=writers) as pool:
         for done in [pool.submit(write_dataset, d.frame, d.uri, d.rows, d.per_file, d.order) for d in datasets]:
             done.result()
-    return counts
 
 
 def run_report(run: RunInput, counts: OutcomeCounts) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from pyspark.sql import SparkSession
@@ -42,7 +41,7 @@ from contracts.processed_zone import PAGES_QUARANTINE, model_partition_prefix
 
 from .inputs import RunInput
 from .model_types import SPARK_TYPES
-from .output import OutcomeCounts, rows_per_file, write_dataset
+from .output import Dataset, OutcomeCounts, rows_per_file, write_datasets
 
 Row = dict[str, Any]
 
@@ -170,10 +169,8 @@ def write_run_quality(
             rows = by_table[table.name]
             frame = spark.createDataFrame([tuple(row.values()) for row in rows], spark_schema(table))
             uri = root + model_partition_prefix(table.name, manifest.ingest_date, manifest.run_id)
-            datasets.append((frame, uri, len(rows), rows_per_file(table), table.key))
+            datasets.append(Dataset(frame, uri, len(rows), rows_per_file(table), table.key))
         written[manifest.run_id] = {name: len(rows) for name, rows in by_table.items()}
     # A few rows each: a small job per dataset, written side by side as the model's are.
-    with ThreadPoolExecutor(max_workers=max(spark.sparkContext.defaultParallelism, 1)) as pool:
-        for done in [pool.submit(write_dataset, *dataset) for dataset in datasets]:
-            done.result()
+    write_datasets(spark, datasets)
     return written
