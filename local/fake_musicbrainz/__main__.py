@@ -91,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     def on_signal(signum: int, frame: FrameType | None) -> None:
         stopped.set()
 
+    # Ctrl-C ends the wait through the event too, as in local.fake_spotify: no KeyboardInterrupt inside its lock.
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     print(f"fake MusicBrainz at {server.ws_url} (one request per {options.min_interval:g} s)", flush=True)
     try:
         stopped.wait()

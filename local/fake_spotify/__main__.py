@@ -115,7 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     def on_terminate(signum: int, frame: FrameType | None) -> None:
         stopping.set()
 
+    # Ctrl-C too ends the wait through the event: a KeyboardInterrupt raised wherever the main thread happens to be
+    # (inside the event's own lock, say) could leave it stuck instead of stopping.
     signal.signal(signal.SIGTERM, on_terminate)
+    signal.signal(signal.SIGINT, on_terminate)
     print(
         f"Fake Spotify ({server.mode} mode, seed {args.seed}, size {args.size}, day {server.day})"
         f" on {server.base_url}\n"
