@@ -17,6 +17,8 @@ from pyspark.sql.types import (
     IntegerType,
     LongType,
     StringType,
+    StructField,
+    StructType,
     TimestampType,
 )
 
@@ -51,3 +53,8 @@ def typed(table: Table, name: str) -> Column:
 def conform(frame: DataFrame, table: Table) -> DataFrame:
     """Exactly the table's columns, in contract order, with their model types."""
     return frame.select(*(typed(table, name) for name in table.column_names))
+
+
+def spark_schema(table: Table) -> StructType:
+    """The Spark schema of a table's rows, as its contract types them."""
+    return StructType([StructField(c.name, SPARK_TYPES[c.type], c.nullable) for c in table.columns])

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from pyspark.sql import SparkSession
-from pyspark.sql.types import StructField, StructType
 
 from contracts.manifest import Manifest
 from contracts.model import (
@@ -35,12 +34,11 @@ from contracts.model import (
     RUN_TABLE_OUTCOME,
     TABLES,
     TRANSFORMED_AT,
-    Table,
 )
 from contracts.processed_zone import PAGES_QUARANTINE, model_partition_prefix
 
 from .inputs import RunInput
-from .model_types import SPARK_TYPES
+from .model_types import spark_schema
 from .output import Dataset, OutcomeCounts, rows_per_file, write_datasets
 
 Row = dict[str, Any]
@@ -144,10 +142,6 @@ def run_quality_rows(run: RunInput, counts: OutcomeCounts, transformed_at: datet
         name: [{column: {**row, **lineage}.get(column) for column in tables[name].column_names} for row in table_rows]
         for name, table_rows in rows.items()
     }
-
-
-def spark_schema(table: Table) -> StructType:
-    return StructType([StructField(c.name, SPARK_TYPES[c.type], c.nullable) for c in table.columns])
 
 
 def write_run_quality(
