@@ -41,7 +41,8 @@ DATE_SLICER = "date_slicer"  # the slicer's visual name, the same on every page
 DATE_SLICER_GROUP = "Dates"  # the sync group: a range chosen on one page holds on every page
 
 VISUAL_TYPES = {
-    CARD: "card",
+    # The card of Power BI since 2025 (the legacy "card" has no way to show a blank count as 0).
+    CARD: "cardVisual",
     LINE: "lineChart",
     COLUMN: "clusteredColumnChart",
     BAR: "clusteredBarChart",
@@ -90,13 +91,23 @@ def _projection(expression: dict[str, Any]) -> dict[str, Any]:
 def query_state(visual: Visual) -> dict[str, Any]:
     columns = [_projection(column_expression(f)) for f in visual.group_by]
     measures = [_projection(measure_expression(m)) for m in visual.measures]
-    if visual.kind in (CARD, TABLE):
+    if visual.kind == CARD:
+        return {"Data": {"projections": columns + measures}}
+    if visual.kind == TABLE:
         return {"Values": {"projections": columns + measures}}
     category: dict[str, Any] = {"projections": columns}
     if any(table(f.table).column(f.column).domain for f in visual.group_by):
         # "Show items with no data": every hour of the day on the axis, not only the hours with plays.
         category["showAll"] = True
     return {"Category": category, "Y": {"projections": measures}}
+
+
+def card_objects(visual: Visual) -> dict[str, Any]:
+    """A count over no rows is blank in DAX; the card shows it as 0, as the dashboard does (Measure.blank_is_zero).
+    A ratio or a time over no rows stays blank: there is no value to show."""
+    if not all(measure(name).blank_is_zero for name in visual.measures):
+        return {}
+    return {"value": [{"properties": {"showBlankAs": _literal(text_literal("0"))}, "selector": {"id": "default"}}]}
 
 
 def date_slicer_json() -> dict[str, Any]:
@@ -176,6 +187,8 @@ def visual_json(visual: Visual, order: int) -> dict[str, Any]:
             "drillFilterOtherVisuals": True,
         },
     }
+    if visual.kind == CARD and (objects := card_objects(visual)):
+        document["visual"]["objects"] = objects
     if visual.filters:
         document["filterConfig"] = {"filters": [_filter(visual, i) for i in range(len(visual.filters))]}
     return document

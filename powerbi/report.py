@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from contracts.model import ISSUE_ENTITY_ERROR, ISSUE_FALLBACK, ISSUE_PLAY_GAP, OUTCOME_DROPPED, OUTCOME_QUARANTINED
 from contracts.raw_zone import TimeRange
-from powerbi.semantic_model import DATE_COLUMN, DATE_TABLE
+from powerbi.semantic_model import DATE_COLUMN, DATE_TABLE, HOUR_COLUMN, HOUR_TABLE
 
 CARD, LINE, COLUMN, BAR, TABLE = "card", "line", "column", "bar", "table"
 VISUAL_KINDS = (CARD, LINE, COLUMN, BAR, TABLE)
@@ -110,6 +110,7 @@ DAY = Field(DATE_TABLE, DATE_COLUMN)
 # is filtered through its relationship to 'Date'; a table without one (Playlists) shows every row, as in Power BI.
 DATE_FILTER = DAY
 _HISTORY = "Listening history"
+HOUR = Field(HOUR_TABLE, HOUR_COLUMN)  # all 24 hours of the day, whether played in or not
 
 
 def _card(name: str, measure: str, column: int, width: int) -> Visual:
@@ -141,8 +142,8 @@ LISTENING_OVERVIEW = Page(
             COLUMN,
             Place(6, 2, 6, 6),
             ("Plays",),
-            (Field(_HISTORY, "Played hour"),),
-            sort=Sort(Field(_HISTORY, "Played hour")),
+            (HOUR,),
+            sort=Sort(HOUR),
         ),
         Visual(
             "release_decade_mix",

@@ -28,6 +28,8 @@ DEFAULT_FORMATS = {WHOLE: "0", DECIMAL: "#,0.00", DATE: "yyyy-mm-dd", DATETIME: 
 
 DATE_TABLE = "Date"
 DATE_COLUMN = "Date"
+HOUR_TABLE = "Hour of day"
+HOUR_COLUMN = "Hour"
 
 
 @dataclass(frozen=True)
@@ -237,8 +239,8 @@ LISTENING_HISTORY = Table(
             "Played hour",
             "played_hour",
             WHOLE,
-            "Hour of day the play started in the reporting time zone, 0 to 23",
-            domain=tuple(range(24)),
+            "Hour of day the play started in the reporting time zone, 0 to 23; group by 'Hour of day' instead",
+            hidden=True,
         ),
         _id("Track ID", "track_id", "Spotify track id"),
         Column("Track name", "track_name", TEXT, "Track title"),
@@ -552,6 +554,24 @@ DATE_DIMENSION = Table(
     ),
 )
 
+# Calculated in the model from its one column's domain: a chart by hour shows all 24, not only the hours the facts
+# hold ("show items with no data" shows only the values a column has).
+HOUR_DIMENSION = Table(
+    HOUR_TABLE,
+    None,
+    "The 24 hours of the day, whether anything was played in them or not",
+    (
+        Column(
+            HOUR_COLUMN,
+            "Hour",
+            WHOLE,
+            "Hour of day in the reporting time zone, 0 to 23",
+            key=True,
+            domain=tuple(range(24)),
+        ),
+    ),
+)
+
 TABLES: tuple[Table, ...] = (
     LISTENING_HISTORY,
     DAILY_LISTENING,
@@ -570,12 +590,14 @@ TABLES: tuple[Table, ...] = (
     EXTRACTION_ISSUES,
     TABLE_LOADS,
     DATE_DIMENSION,
+    HOUR_DIMENSION,
 )
 
 RELATIONSHIPS: tuple[Relationship, ...] = (
     Relationship("Listening history", "Played date", DATE_TABLE, DATE_COLUMN),
     Relationship("Listening history", "Track ID", "Tracks", "Track ID"),
     Relationship("Listening history", "Main artist ID", "Artists", "Artist ID"),
+    Relationship("Listening history", "Played hour", HOUR_TABLE, HOUR_COLUMN),
     Relationship("Daily listening", "Played date", DATE_TABLE, DATE_COLUMN),
     Relationship("Tracks", "Album ID", "Albums", "Album ID"),
     Relationship("Artist genres", "Artist ID", "Artists", "Artist ID"),
@@ -964,9 +986,27 @@ RETURN
     )"""
 
 
+def domain_table_dax(model_table: Table) -> str:
+    """A calculated table of one column, a row for each value of its domain."""
+    (column,) = model_table.columns
+    if column.domain is None:
+        raise ValueError(f"table {model_table.name!r}: a calculated table other than 'Date' needs its column's domain")
+    values = ", ".join(str(value) for value in column.domain)
+    return f'SELECTCOLUMNS ( {{ {values} }}, "{column.source}", [Value] )'
+
+
+def calculated_table_dax(model_table: Table) -> str:
+    """The DAX of a calculated table (one without a view)."""
+    return date_table_dax() if model_table.name == DATE_TABLE else domain_table_dax(model_table)
+
+
+def is_calculated(table_name: str) -> bool:
+    return table(table_name).view is None
+
+
 def bridge_relationship(bridge: str) -> Relationship:
     """The relationship from the bridge table `bridge` to its dimension."""
-    found = [r for r in RELATIONSHIPS if r.from_table == bridge and r.to_table != DATE_TABLE]
+    found = [r for r in RELATIONSHIPS if r.from_table == bridge and not is_calculated(r.to_table)]
     if len(found) != 1:
         raise ValueError(f"table {bridge!r} is not a bridge with one relationship to its dimension; see RELATIONSHIPS")
     return found[0]
@@ -983,12 +1023,17 @@ def _nodes(aggregate: Aggregate) -> list[Aggregate]:
     return [aggregate, *(node for child in children for node in _nodes(child))]
 
 
-def date_column(model_table: Table) -> Column | None:
-    """The column of `model_table` related to 'Date' (the day a row belongs to), or None."""
+def related_column(model_table: Table, calculated: str) -> Column | None:
+    """The column of `model_table` related to the calculated table `calculated`, or None."""
     for r in RELATIONSHIPS:
-        if r.from_table == model_table.name and r.to_table == DATE_TABLE:
+        if r.from_table == model_table.name and r.to_table == calculated:
             return model_table.column(r.from_column)
     return None
+
+
+def date_column(model_table: Table) -> Column | None:
+    """The column of `model_table` related to 'Date' (the day a row belongs to), or None."""
+    return related_column(model_table, DATE_TABLE)
 
 
 # -- a measure's DAX and SQL forms, from its aggregate -----------------------------------------------------------

@@ -42,7 +42,9 @@ from powerbi.semantic_model import (
     Table,
     condition_sql,
     date_column,
+    is_calculated,
     measure,
+    related_column,
     table,
 )
 
@@ -68,7 +70,7 @@ def home_table(visual: Visual) -> Table:
     if visual.measures:
         homes = {measure(name).table for name in visual.measures}
     else:
-        homes = {f.table for f in visual.group_by if f.table != DATE_TABLE}
+        homes = {f.table for f in visual.group_by if not is_calculated(f.table)}
     if len(homes) != 1:
         raise VisualQueryError(
             f"visual {visual.name}: its measures and columns come from {sorted(homes)}; a visual's measures "
@@ -87,7 +89,7 @@ def _path(start: str, goal: str, both_ways: tuple[Relationship, ...]) -> list[_H
         if current == goal:
             return hops
         for r in RELATIONSHIPS:
-            if r.from_table == current and r.to_table not in seen and r.to_table != DATE_TABLE:
+            if r.from_table == current and r.to_table not in seen and not is_calculated(r.to_table):
                 seen.add(r.to_table)
                 queue.append((r.to_table, [*hops, _Hop(r, forward=True)]))
             elif r.to_table == current and r in both_ways and r.from_table not in seen:
@@ -118,13 +120,16 @@ class _Rows:
 
     def column(self, field: Field) -> str:
         """The SQL expression of a model column, joining its table in on first use."""
-        if field.table == DATE_TABLE:
-            if field.column != DATE_COLUMN:
+        if is_calculated(field.table):
+            # A calculated table's key is the value of the home's column related to it: group by that column.
+            if field.table == DATE_TABLE and field.column != DATE_COLUMN:
                 raise VisualQueryError(f"visual {self.visual.name}: the dashboard groups by 'Date'[Date] only")
-            day = date_column(self.home)
-            if day is None:
-                raise VisualQueryError(f"visual {self.visual.name}: {self.home.name!r} is not related to 'Date'")
-            return f"t0.{day.source}"
+            related = related_column(self.home, field.table)
+            if related is None:
+                raise VisualQueryError(
+                    f"visual {self.visual.name}: {self.home.name!r} is not related to {field.table!r}"
+                )
+            return f"t0.{related.source}"
         if field.table not in self.aliases:
             both_ways = tuple(r for name in self.visual.measures for r in measure(name).bridges)
             for hop in _path(self.home.name, field.table, both_ways):

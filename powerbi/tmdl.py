@@ -13,6 +13,7 @@ import uuid
 from powerbi.semantic_model import (
     BOOLEAN,
     DATE,
+    DATE_TABLE,
     DATETIME,
     DECIMAL,
     TEXT,
@@ -22,7 +23,7 @@ from powerbi.semantic_model import (
     Parameter,
     Relationship,
     Table,
-    date_table_dax,
+    calculated_table_dax,
 )
 
 TMDL_TYPES = {
@@ -187,7 +188,7 @@ def _column_lines(table: Table, column: Column) -> list[str]:
 def table_tmdl(table: Table, measures: tuple[Measure, ...], parameters: tuple[Parameter, ...]) -> str:
     lines = [*_description(table.description, 0), f"table {quote(table.name)}"]
     lines.append(f"{_TAB}lineageTag: {lineage_tag('table', table.name)}")
-    if table.view is None:
+    if table.name == DATE_TABLE:
         lines.append(f"{_TAB}dataCategory: Time")
     for measure in measures:
         if measure.table == table.name:
@@ -198,7 +199,7 @@ def table_tmdl(table: Table, measures: tuple[Measure, ...], parameters: tuple[Pa
     if table.view is None:
         lines.append(f"{_TAB}partition {quote(table.name)} = calculated")
         lines.append(f"{_TAB * 2}mode: import")
-        lines.extend(_expression("source", date_table_dax(), 2))
+        lines.extend(_expression("source", calculated_table_dax(table), 2))
     else:
         lines.append(f"{_TAB}partition {quote(table.name)} = m")
         lines.append(f"{_TAB * 2}mode: import")

@@ -130,4 +130,28 @@ def test_the_hour_chart_shows_every_hour_not_only_those_with_plays(committed_pro
         f"{REPORT_DIR}/definition/pages/listening_overview/visuals/plays_by_hour/visual.json"
     ]
 
-    assert visual["visual"]["query"]["queryState"]["Category"]["showAll"] is True
+    category = visual["visual"]["query"]["queryState"]["Category"]
+
+    # The hours come from the 24-row 'Hour of day' table: "show items with no data" over the plays' own hour
+    # column would show only the hours that were ever played in.
+    assert category["showAll"] is True
+    assert [p["field"]["Column"]["Expression"]["SourceRef"]["Entity"] for p in category["projections"]] == [
+        "Hour of day"
+    ]
+
+
+def test_a_card_of_a_count_shows_a_blank_as_0_and_a_card_of_a_ratio_stays_blank(committed_project) -> None:
+    cards = {
+        path.split("/visuals/")[1].split("/")[0]: visual["visual"]
+        for path, visual in committed_project.visuals.items()
+        if visual["visual"]["visualType"] == "cardVisual"
+    }
+    blank_text = {
+        name: card.get("objects", {}).get("value", [{}])[0].get("properties", {}).get("showBlankAs")
+        for name, card in cards.items()
+    }
+
+    assert blank_text["rejected_rows_card"] == {"expr": {"Literal": {"Value": "'0'"}}}
+    assert blank_text["plays_card"] == {"expr": {"Literal": {"Value": "'0'"}}}
+    assert blank_text["explicit_share_card"] is None
+    assert all("Data" in card["query"]["queryState"] for card in cards.values())

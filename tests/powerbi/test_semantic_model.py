@@ -10,9 +10,13 @@ from config import load_config
 from powerbi.semantic_model import (
     DATE_COLUMN,
     DATE_TABLE,
+    HOUR_COLUMN,
+    HOUR_TABLE,
     MEASURES,
     RELATIONSHIPS,
     TABLES,
+    Relationship,
+    calculated_table_dax,
     date_relationships,
     date_table_dax,
     measure,
@@ -72,6 +76,16 @@ def test_the_date_table_spans_every_date_column_related_to_it() -> None:
     for from_table, from_column in related:
         assert f"MIN ( '{from_table}'[{from_column}] )" in dax and f"MAX ( '{from_table}'[{from_column}] )" in dax
     assert table(DATE_TABLE).column(DATE_COLUMN).key
+
+
+def test_the_hour_table_holds_every_hour_of_the_day_and_filters_the_plays() -> None:
+    hours = table(HOUR_TABLE)
+
+    assert calculated_table_dax(hours) == (
+        "SELECTCOLUMNS ( { " + ", ".join(str(h) for h in range(24)) + ' }, "Hour", [Value] )'
+    )
+    assert hours.column(HOUR_COLUMN).key
+    assert Relationship("Listening history", "Played hour", HOUR_TABLE, HOUR_COLUMN) in RELATIONSHIPS
 
 
 def test_every_fact_with_a_date_relates_it_to_the_date_table_once() -> None:
