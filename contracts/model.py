@@ -58,6 +58,9 @@ class Column:
     type: str
     description: str
     nullable: bool = True
+    # The only values a string column may hold (null aside, where nullable); the warehouse rejects a row with
+    # another, with its rule, rather than letting it disappear in a merge that knows only these.
+    allowed: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -248,7 +251,13 @@ FACT_PLAY = Table(
         Column("reason_end", "string", "Why the stream ended: trackdone, fwdbtn, endplay ... (history export)"),
         Column("shuffle", "boolean", "Shuffle was on (history export)"),
         Column("offline", "boolean", "Played offline (history export)"),
-        Column("play_source", "string", "api, export, or api+export for a play both reported; null: api"),
+        Column(
+            "play_source",
+            "string",
+            "api or export: who reported the play (null: api); the warehouse's merge makes a play both reported "
+            "api+export",
+            allowed=(PLAY_SOURCE_API, PLAY_SOURCE_EXPORT),
+        ),
     ),
     key=("played_at", "track_id"),
     merge=MATCH_PLAYS,

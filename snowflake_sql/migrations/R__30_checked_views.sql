@@ -1,6 +1,7 @@
 -- Generated from contracts/model.py by `make warehouse-sql` (snowflake_sql/model_sql); do not edit.
 -- Every landing row with REJECT_RULE: the first rule it breaks (a column the model declares required is
--- null), or null. One definition of the rules per table, read by the final tables and the rejects view.
+-- null, or one with allowed values holds another), or null. One definition of the rules per table, read
+-- by the final tables and the rejects view.
 
 CREATE OR REPLACE VIEW ${DATABASE}.${LANDING_SCHEMA}.DIM_TRACK_CHECKED
     COMMENT = 'Landing DIM_TRACK with REJECT_RULE: the first rule a row breaks, null when it breaks none'
@@ -193,6 +194,7 @@ AS SELECT
             WHEN run_id IS NULL THEN 'run_id is null'
             WHEN ingest_date IS NULL THEN 'ingest_date is null'
             WHEN source_file IS NULL THEN 'source_file is null'
+            WHEN play_source NOT IN ('api', 'export') THEN 'play_source is not api or export'
         END AS reject_rule
     FROM ${DATABASE}.${LANDING_SCHEMA}.FACT_PLAY;
 

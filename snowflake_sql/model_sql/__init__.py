@@ -5,7 +5,8 @@ scripts that need it, and `python -m model_sql` (`make warehouse-sql`) writes th
 
     R__10_landing_tables.sql  one landing table per model table, plus the load lineage; new columns added
     R__20_pipes.sql           one auto-ingest pipe per landing table, its COPY reading each column by name
-    R__30_checked_views.sql   each landing row with the first rule it breaks (a required column is null)
+    R__30_checked_views.sql   each landing row with the first rule it breaks (a required column is null, a value
+                              outside a column's allowed ones)
     R__40_final_tables.sql    one dynamic table per model table, folded per its merge policy; the rejects view
                               and the loads view (every file each pipe loaded: the tables' freshness)
 
@@ -122,16 +123,24 @@ def pipes(tables: Sequence[Table]) -> str:
     return "".join(parts)
 
 
+def _allowed_rule(column: Column) -> str:
+    """A value outside `column.allowed` breaks this rule (a null does not: NOT IN gives null, not true)."""
+    values = ", ".join(f"'{value}'" for value in column.allowed)
+    return f"            WHEN {column.name} NOT IN ({values}) THEN '{column.name} is not {' or '.join(column.allowed)}'"
+
+
 def checked_views(tables: Sequence[Table]) -> str:
     parts = [
         HEADER,
         "-- Every landing row with REJECT_RULE: the first rule it breaks (a column the model declares required is\n"
-        "-- null), or null. One definition of the rules per table, read by the final tables and the rejects view.\n",
+        "-- null, or one with allowed values holds another), or null. One definition of the rules per table, read\n"
+        "-- by the final tables and the rejects view.\n",
     ]
     for table in tables:
         columns = [c.name for c in table.columns] + [n for n, _, _ in LOAD_LINEAGE]
         rules = "\n".join(
-            f"            WHEN {c.name} IS NULL THEN '{c.name} is null'" for c in table.columns if not c.nullable
+            [f"            WHEN {c.name} IS NULL THEN '{c.name} is null'" for c in table.columns if not c.nullable]
+            + [_allowed_rule(c) for c in table.columns if c.allowed]
         )
         selected = ",\n".join(f"        {name}" for name in columns)
         parts.append(

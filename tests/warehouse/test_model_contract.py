@@ -137,7 +137,9 @@ def test_each_table_has_one_pipe_reading_its_model_prefix_into_its_landing_table
             assert value.to.sql("snowflake") == _columns(landing[table].expression)[column], f"{table}.{column}"
 
 
-def test_the_rejects_rules_are_the_columns_the_model_declares_required(statements, variables) -> None:
+def test_the_rejects_rules_are_the_columns_the_model_declares_required_then_those_with_allowed_values(
+    statements, variables
+) -> None:
     checked = {
         name.removesuffix("_checked"): statement
         for name, statement in _by_table(statements, "view", variables["LANDING_SCHEMA"]).items()
@@ -145,8 +147,9 @@ def test_the_rejects_rules_are_the_columns_the_model_declares_required(statement
 
     for table in LOADED_TABLES:
         case = checked[table.name].expression.expression.find(exp.Case)
-        tested = [when.this.this.name.lower() for when in case.args["ifs"]]
-        assert tested == [c.name for c in table.columns if not c.nullable], table.name
+        tested = [next(when.this.find_all(exp.Column)).name.lower() for when in case.args["ifs"]]
+        required = [c.name for c in table.columns if not c.nullable]
+        assert tested == required + [c.name for c in table.columns if c.allowed], table.name
 
 
 def _windows(create: exp.Create) -> dict[str, tuple[list[str], bool]]:

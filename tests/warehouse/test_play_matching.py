@@ -121,3 +121,18 @@ def test_a_track_played_twice_within_the_tolerance_pairs_each_play_with_its_own_
         (_naive(API_PLAYED_AT), PLAY_SOURCE_BOTH),
         (_naive(second), PLAY_SOURCE_BOTH),
     ]
+
+
+def test_a_landing_play_of_an_unknown_source_is_rejected_with_its_rule_not_lost_in_the_matching(warehouse, model_file):
+    # Only the warehouse's merge makes api+export; a file that carries it (made by hand) names no source the
+    # matching knows, so without the rule the play would vanish from both sides without a count.
+    rows = _load(warehouse, model_file, [_api(), _api(track_id="t2") | {"play_source": PLAY_SOURCE_BOTH}], [])
+
+    assert [(row[1], row[5]) for row in rows] == [("t1", PLAY_SOURCE_API)]
+    [reject] = warehouse.rejects()
+    assert (reject["table_name"], reject["rule"], reject["run_id"]) == (
+        "fact_play",
+        "play_source is not api or export",
+        RUN,
+    )
+    assert '"track_id":"t2"' in reject["record_key"]
