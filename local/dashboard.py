@@ -777,6 +777,10 @@ function build() {
   // ?from=YYYY-MM-DD&to=YYYY-MM-DD in the address opens the dashboard on those days.
   const query = new URLSearchParams(location.search);
   select(query.get("from") || "", query.get("to") || "");
+  // A page's address (report.html#data_quality, from a bookmark or a link) opens on it: the browser looked for the
+  // section before this script had built it.
+  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (target) target.scrollIntoView();
   document.body.dataset.renderMs = String(Math.round(performance.now() - started));
   document.body.dataset.ready = "true";
 }
