@@ -15,6 +15,7 @@ latest transform only (REPLACE_RUN), so a re-run replaces them instead of adding
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -161,7 +162,7 @@ def write_run_quality(
         by_table = run_quality_rows(run, counts[manifest.run_id], transformed_at)
         for table in RUN_QUALITY_TABLES:
             rows = by_table[table.name]
-            frame = spark.createDataFrame([tuple(row.values()) for row in rows], spark_schema(table))
+            frame = functools.partial(spark.createDataFrame, [tuple(row.values()) for row in rows], spark_schema(table))
             uri = root + model_partition_prefix(table.name, manifest.ingest_date, manifest.run_id)
             datasets.append(Dataset(frame, uri, len(rows), rows_per_file(table), table.key))
         written[manifest.run_id] = {name: len(rows) for name, rows in by_table.items()}
