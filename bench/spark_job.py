@@ -83,13 +83,13 @@ def glue_job(spark: SparkSession, manifest_path: Path, out_dir: Path) -> dict[st
 
 
 def _materialized_what(columns: list[str]) -> str:
-    """Which result a materialized frame is: a model table's classified candidates, or a set of records."""
+    """Which result a materialized frame is: model tables' decisions, or a set of records."""
     from contracts.model import LINEAGE, TABLES
 
-    if "outcome" in columns:
-        fits = [t for t in TABLES if set(t.column_names) <= set(columns)]
-        if fits:
-            return max(fits, key=lambda t: len(t.column_names)).name
+    # The build's decisions: several tables' in one frame, each table's columns in a struct named after it.
+    decided = [t.name for t in TABLES if t.name in columns]
+    if decided:
+        return f"decisions ({', '.join(decided)})"
     lineage = {c.name for c in LINEAGE}
     first = next((c for c in columns if c not in lineage and c != "fetched_at"), columns[0])
     return f"records ({first}, ...)"

@@ -1,16 +1,18 @@
 """The model's build: every table's candidates, classified, dimensions first since the facts reference them.
 
-Materialized once each (`session.materialize`): the track occurrences, which five tables derive from, and each
-table's decisions (`quality.Classified`), which its output rows, its counts and the facts referring to it read.
-Both are narrow: the decisions hold one row per output row or counted outcome, not the candidates.
+Materialized once each (`session.materialize`): the track occurrences, which five tables derive from, and the
+tables' decisions (`quality.Classified`), which the output rows, the counts and the facts referring to a dimension
+read: the dimensions' in one Spark job, the facts' in another. Both are narrow: the decisions hold one row per output
+row or counted outcome, not the candidates.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import functools
 from dataclasses import dataclass, replace
 
 from pyspark.sql import DataFrame
+from pyspark.sql import functions as F
 
 from contracts.model import (
     BRIDGE_ALBUM_ARTIST,
@@ -32,7 +34,7 @@ from contracts.model import (
 
 from . import musicbrainz, tables
 from .history import all_play_records, export_track_occurrences, fetched_track_occurrences
-from .quality import Classified, classify, output_rows
+from .quality import DECISION_COUNTS, TABLE_NAME, Classified, classify, output_rows
 from .records import (
     album_records,
     artist_records,
@@ -54,6 +56,8 @@ class Model:
 
     pages: DataFrame
     classified: dict[str, Classified]
+    # Every table's decisions, several tables to a frame (`_decided_together`), as the counts read them.
+    decided: tuple[DataFrame, ...]
     materialized: tuple[DataFrame, ...]
 
     @property
@@ -63,20 +67,37 @@ class Model:
 
     def release(self) -> None:
         """Free the pages and everything the build materialized, once the model is written."""
-        for frame in (self.pages, *self.materialized, *self.tables.values()):
+        for frame in (self.pages, *self.materialized, *self.decided):
             release(frame)
 
 
 def _decided_together(
     candidates: dict[Table, DataFrame], dimensions: dict[str, DataFrame] | None = None
-) -> dict[str, Classified]:
-    """Each table's candidates classified, the decisions materialized side by side: each is a few small Spark
-    jobs whose time goes mostly to the driver's planning and scheduling, which one thread per core overlaps."""
+) -> tuple[dict[str, Classified], DataFrame]:
+    """Each table's candidates classified, and all their decisions materialized in one Spark job: a job per table
+    cost more in planning and scheduling than its few rows cost to compute. Also returns that shared frame, whose
+    rows say their `table_name` and the counted columns every table's decisions have (`DECISION_COUNTS`); the rest
+    of a row sits in a struct named after its table, null in other tables' rows, so each table keeps its types."""
     classified = [classify(table, frame, dimensions) for table, frame in candidates.items()]
-    writers = max(next(iter(candidates.values())).sparkSession.sparkContext.defaultParallelism, 1)
-    with ThreadPoolExecutor(max_workers=writers) as pool:
-        decisions = list(pool.map(lambda c: materialize(c.decisions), classified))
-    return {c.table.name: replace(c, decisions=d) for c, d in zip(classified, decisions, strict=True)}
+    tagged = [
+        c.decisions.select(
+            F.lit(c.table.name).alias(TABLE_NAME),
+            *DECISION_COUNTS,
+            F.struct(*(n for n in c.decisions.columns if n not in DECISION_COUNTS)).alias(c.table.name),
+        )
+        for c in classified
+    ]
+    together = materialize(
+        functools.reduce(lambda left, right: left.unionByName(right, allowMissingColumns=True), tagged)
+    )
+    decided = {
+        c.table.name: replace(
+            c,
+            decisions=together.where(F.col(TABLE_NAME) == c.table.name).select(*DECISION_COUNTS, f"{c.table.name}.*"),
+        )
+        for c in classified
+    }
+    return decided, together
 
 
 def build_model(pages: DataFrame) -> Model:
@@ -90,7 +111,7 @@ def build_model(pages: DataFrame) -> Model:
     albums = album_records(pages, tracks)
     track_artists = credited_artists(tracks, "track_id")
     album_artists = credited_artists(albums, "album_id")
-    classified = _decided_together(
+    classified, dimension_decisions = _decided_together(
         {
             DIM_TRACK: tables.dim_track(tracks),
             DIM_ALBUM: tables.dim_album(albums),
@@ -108,13 +129,17 @@ def build_model(pages: DataFrame) -> Model:
         FACT_SAVED_TRACK: tables.fact_saved_track(saved_track_records(pages)),
     }
     # The MusicBrainz lookups, keyed by ISRC: they refer to no dimension of the run (see contracts.model).
-    found = materialize(musicbrainz.lookups(pages))
+    found = musicbrainz.lookups(pages)
     facts |= {
         MUSICBRAINZ_RECORDING: tables.musicbrainz_recording(musicbrainz.recording_records(found)),
         MUSICBRAINZ_RELEASE: tables.musicbrainz_release(musicbrainz.release_records(found)),
         MUSICBRAINZ_ARTIST_CREDIT: tables.musicbrainz_artist_credit(musicbrainz.artist_credit_records(found)),
     }
-    classified.update(_decided_together(facts, dimensions))
+    fact_classified, fact_decisions = _decided_together(facts, dimensions)
+    classified.update(fact_classified)
     return Model(
-        pages=pages, classified={t.name: classified[t.name] for t in TABLES}, materialized=(occurrences, found)
+        pages=pages,
+        classified={t.name: classified[t.name] for t in TABLES},
+        decided=(dimension_decisions, fact_decisions),
+        materialized=(occurrences,),
     )

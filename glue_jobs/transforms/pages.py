@@ -23,6 +23,7 @@ from contracts.raw_zone import CAPTURES_ROOT, RAW_ROOT, Source
 
 from .field_types import CORRUPT_FIELD, CORRUPT_OPTIONS, UNFIT_PAGE, name_unfit_fields, with_corrupt_field
 from .schemas import envelope
+from .session import driver_rows
 
 SOURCES = Source.ALL
 
@@ -121,8 +122,8 @@ def read_pages(spark: SparkSession, files: Sequence[RawFile]) -> DataFrame:
         )
     else:
         lines = spark.createDataFrame([], "line string, source_file string")
-    listed = spark.createDataFrame(
-        [(f.key, f.source, f.run_id, date.fromisoformat(f.ingest_date)) for f in files], _FILES_SCHEMA
+    listed = driver_rows(
+        spark, [(f.key, f.source, f.run_id, date.fromisoformat(f.ingest_date)) for f in files], _FILES_SCHEMA
     )
     parsed = lines.join(F.broadcast(listed), "source_file").select(
         "source_file",

@@ -232,6 +232,12 @@ def _decide(table: Table, ruled: DataFrame) -> DataFrame:
     )
 
 
+# The columns of every table's decisions that its counts are made of (`outcome_totals`), and the column that tells
+# one table's decisions or counts from another's where several tables' are together.
+DECISION_COUNTS = ("run_id", "outcome", "reason", "candidates", "merged")
+TABLE_NAME = "table_name"
+
+
 @dataclass(frozen=True)
 class Classified:
     """A table's candidates, each with its outcome, in two forms.
@@ -275,9 +281,9 @@ def output_rows(classified: Classified) -> DataFrame:
 
 
 def outcome_totals(decisions: DataFrame, *by: str) -> DataFrame:
-    """`Classified.decisions` (of one table, or of several told apart by the columns `by`) summed per run, outcome
-    and reason: `groups`, `candidates` and `merged` (`counted_outcomes` turns a row into counts); a few rows per
-    table, whatever the data's size."""
+    """`Classified.decisions` (of one table, or of several told apart by the columns `by`, such as `TABLE_NAME`)
+    summed per run, outcome and reason: `groups`, `candidates` and `merged` (`counted_outcomes` turns a row into
+    counts); a few rows per table, whatever the data's size. It reads only `DECISION_COUNTS`."""
     return decisions.groupBy(*by, "run_id", "outcome", "reason").agg(
         F.count(F.lit(1)).alias("groups"),
         F.sum("candidates").alias("candidates"),

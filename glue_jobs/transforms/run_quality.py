@@ -15,6 +15,7 @@ latest transform only (REPLACE_RUN), so a re-run replaces them instead of adding
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,6 +41,7 @@ from contracts.processed_zone import PAGES_QUARANTINE, model_partition_prefix
 from .inputs import RunInput
 from .model_types import spark_schema
 from .output import Dataset, OutcomeCounts, rows_per_file, write_datasets
+from .session import driver_rows
 
 Row = dict[str, Any]
 
@@ -161,7 +163,7 @@ def write_run_quality(
         by_table = run_quality_rows(run, counts[manifest.run_id], transformed_at)
         for table in RUN_QUALITY_TABLES:
             rows = by_table[table.name]
-            frame = spark.createDataFrame([tuple(row.values()) for row in rows], spark_schema(table))
+            frame = functools.partial(driver_rows, spark, [tuple(row.values()) for row in rows], spark_schema(table))
             uri = root + model_partition_prefix(table.name, manifest.ingest_date, manifest.run_id)
             datasets.append(Dataset(frame, uri, len(rows), rows_per_file(table), table.key))
         written[manifest.run_id] = {name: len(rows) for name, rows in by_table.items()}

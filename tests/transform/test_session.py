@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pyarrow.parquet as pq
+import datetime
 
-from transforms.session import apply_session_settings, interpreted_for, shuffle_partitions_for
+import pyarrow.parquet as pq
+from pyspark.sql import functions as F
+from pyspark.sql.types import DateType, LongType, StringType, StructField, StructType, TimestampType
+
+from transforms.session import apply_session_settings, driver_rows, interpreted_for, shuffle_partitions_for
 
 
 def test_a_running_session_takes_the_jobs_settings(spark):
@@ -67,3 +71,32 @@ def test_a_daily_runs_plans_are_interpreted_and_a_backfills_compiled(spark):
     finally:
         # The tests' session is short-lived: it interprets
         apply_session_settings(spark, shuffle_partitions=2, interpreted=True)
+
+
+def test_rows_the_driver_holds_become_a_frame_of_exactly_their_schema(spark):
+    # Given rows with an instant to the microsecond, a date, nulls, and a schema with required columns
+    schema = StructType(
+        [
+            StructField("run_id", StringType(), nullable=False),
+            StructField("ingest_date", DateType(), nullable=False),
+            StructField("started_at", TimestampType()),
+            StructField("api_calls", LongType()),
+        ]
+    )
+    started = datetime.datetime(2026, 12, 4, 13, 30, 1, 123456, tzinfo=datetime.UTC)
+    rows = [("run-1", datetime.date(2026, 12, 4), started, 2**40), ("run-2", datetime.date(2026, 12, 3), None, None)]
+
+    # When they become a DataFrame
+    frame = driver_rows(spark, rows, schema)
+
+    # Then it has the schema as given (required columns stay required) and every value exactly
+    assert frame.schema == schema
+    # (the instant as microseconds since the epoch: Python reads a timestamp back in the machine's time zone)
+    read = frame.orderBy("run_id").select("run_id", "ingest_date", F.unix_micros("started_at"), "api_calls")
+    epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+    micros = (started - epoch) // datetime.timedelta(microseconds=1)
+    assert [tuple(row) for row in read.collect()] == [
+        ("run-1", datetime.date(2026, 12, 4), micros, 2**40),
+        ("run-2", datetime.date(2026, 12, 3), None, None),
+    ]
+    assert driver_rows(spark, [], schema).count() == 0
