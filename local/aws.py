@@ -13,12 +13,16 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import boto3
 import requests
 from botocore.config import Config
+
+# Objects copied out of the emulator at once when a run saves a bucket (ThreadedMotoServer serves them side by side).
+_SAVE_WORKERS = 8
 
 
 class LocalAwsError(RuntimeError):
@@ -112,10 +116,17 @@ class LocalAws:
         root = self.bucket_dir(bucket)
         fresh = root.with_name(root.name + ".saving")
         shutil.rmtree(fresh, ignore_errors=True)
-        saved = 0
-        for key in self.iter_keys(bucket):
-            self.download(bucket, key, fresh / key)
-            saved += 1
+        # One client for every object, a few requests at a time: a client per object cost more than the copy itself,
+        # and `make run DAYS=365` leaves some 50,000 objects (about 40 a second that way, 20 minutes at the end).
+        s3 = self.client("s3")
+
+        def save(key: str) -> None:
+            target = fresh / key
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+
+        with ThreadPoolExecutor(max_workers=_SAVE_WORKERS) as pool:
+            saved = sum(1 for _ in pool.map(save, self.iter_keys(bucket)))
         shutil.rmtree(root, ignore_errors=True)
         fresh.mkdir(parents=True, exist_ok=True)
         fresh.rename(root)
