@@ -103,12 +103,15 @@ def _unreadable_records() -> Column:
     for source, paths in RECORD_LISTS.items():
         broken = []
         for path in paths:
-            parsed = F.col(source)["response"]
-            for key in path:
-                parsed = parsed[key]
+            parent = F.col(source)["response"]
+            for key in path[:-1]:
+                parent = parent[key]
             in_line = F.get_json_object(F.col("line"), "$.response." + ".".join(path))
-            # The line is searched only where the parsed list is null: a good page is not parsed a second time.
-            broken.append(parsed.isNull() & in_line.isNotNull())
+            # The line is searched only where the parsed list is null inside a parsed parent: a good page is not
+            # parsed a second time, nor is a page whose body has the other shape (`playlists` pages hold their
+            # first items under `items` or `tracks`, never both). A parent that itself does not fit its type marks
+            # the line for `fits_type` instead (Spark keeps what fits around a value that does not).
+            broken.append(parent.isNotNull() & parent[path[-1]].isNull() & in_line.isNotNull())
         checks.append(F.when(F.col("source") == source, functools.reduce(Column.__or__, broken)))
     return F.coalesce(*checks)
 

@@ -22,14 +22,17 @@ if TYPE_CHECKING:  # the stacks read the settings without pyspark
 
 _HADOOP_PREFIX = "spark.hadoop."
 _LISTING_TASKS = "spark.sql.sources.parallelPartitionDiscovery.parallelism"
+_MIN_READ_TASKS = "spark.sql.files.minPartitionNum"
 # gzip shrinks JSON pages about eightfold; a shuffle partition of ~128 MB parsed data keeps tasks short.
 _GZIP_EXPANSION = 8
 _BYTES_PER_SHUFFLE_PARTITION = 128 * 1024 * 1024
 _MAX_SHUFFLE_PARTITIONS = 2000
-# Below this much raw data (gzip), the job evaluates its expressions without compiling them. A daily run's pages
-# (~40 KB) are read in milliseconds, while compiling the few hundred classes of its plans took about 10 of its
-# 25 s on a fresh JVM and 2 of its 10 s on a warm one. Compiled code pays back only over many rows.
-_COMPILED_FROM_BYTES = 1024 * 1024
+# Below this much raw data (gzip), the job evaluates its expressions without compiling them. Compiling costs a fresh
+# JVM its generated classes and the JIT's work on Spark's code generator (a third of a 200k-item run's CPU); it
+# pays back only over many rows. Measured on 2 cores, fresh JVM: a daily run (~40 KB) 25 s -> 15 s; 10k items
+# (2.9 MB) 22 s -> 16 s; 200k items (59 MB) 47-49 s -> 43-46 s: the margin shrinks with size, so a run of over
+# 100 MB (about 350k items) compiles.
+_COMPILED_FROM_BYTES = 100 * 1024 * 1024
 
 
 def shuffle_partitions_for(raw_bytes: int) -> int:
@@ -91,7 +94,11 @@ def apply_session_settings(spark: SparkSession, shuffle_partitions: int, interpr
         spark.conf.set(key.removeprefix(_HADOOP_PREFIX), value)
     # Spark lists the files a read names in a job of one task per file: a daily run's two reads of its 56 files made
     # 112 of its 253 tasks. A task per core lists as fast: the tasks wait on the file system in turns of one per core.
-    spark.conf.set(_LISTING_TASKS, str(max(spark.sparkContext.defaultParallelism, 1)))
+    cores = max(spark.sparkContext.defaultParallelism, 1)
+    spark.conf.set(_LISTING_TASKS, str(cores))
+    # Spark packs small files into read tasks of up to 128 MB, counting 4 MB to open each: 200k items' 72 page files
+    # made 3 tasks on 2 cores, and the parse of the third ran alone. Two tasks per core keep every core busy.
+    spark.conf.set(_MIN_READ_TASKS, str(2 * cores))
 
 
 def build_session(

@@ -112,3 +112,19 @@ def test_a_page_with_a_value_of_the_wrong_type_is_quarantined_with_a_rule_naming
 
 def test_every_source_says_where_its_records_are() -> None:
     assert set(RECORD_LISTS) == set(Source.ALL)
+
+
+def test_page_files_are_read_in_at_least_two_tasks_per_core(spark, raw_run):
+    # Given a run of eight small page files (Spark would pack them into one read task per core, so that on two
+    # cores a third, larger task ran alone at scale)
+    for source in sorted(Source.ALL)[:8]:
+        raw_run.page(source, {"items": [], "next": None})
+    manifest = raw_run.write()
+    run = RunInput.locate(str(manifest), Manifest.from_json(manifest.read_text(encoding="utf-8")))
+
+    # When the pages are read
+    pages = read_pages(spark, run.raw_files())
+
+    # Then the read is split into at least two tasks per core, and every line is read once
+    assert pages.rdd.getNumPartitions() >= 2 * spark.sparkContext.defaultParallelism
+    assert pages.count() == 8

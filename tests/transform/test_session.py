@@ -59,8 +59,8 @@ def test_shuffle_partitions_are_sized_to_the_data():
 
 
 def test_a_daily_runs_plans_are_interpreted_and_a_backfills_compiled(spark):
-    # A daily run's ~40 KB of pages, and 10,000 playlist items' ~3 MB
-    assert interpreted_for(40 * 1024) and not interpreted_for(3 * 1024 * 1024)
+    # A daily run's ~40 KB of pages, and 1,000,000 playlist items' ~290 MB
+    assert interpreted_for(40 * 1024) and not interpreted_for(290 * 1024 * 1024)
     try:
         apply_session_settings(spark, shuffle_partitions=2, interpreted=True)
         assert spark.conf.get("spark.sql.codegen.factoryMode") == "NO_CODEGEN"
