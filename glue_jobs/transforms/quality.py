@@ -51,6 +51,7 @@ from contracts.processed_zone import PAGES_QUARANTINE
 
 from .field_types import UNFIT_COLUMN, fits_type_rule
 from .model_types import LINEAGE_COLUMNS, conform, data_columns
+from .session import small_side
 
 OUTPUT, QUARANTINED, DROPPED = OUTCOME_OUTPUT, OUTCOME_QUARANTINED, OUTCOME_DROPPED
 
@@ -168,7 +169,7 @@ def _with_references(
         keys = dimensions[reference.table.name].select(
             "run_id", F.col(reference.table.key[0]).alias(reference.column), F.lit(True).alias(found)
         )
-        frame = frame.join(keys, ["run_id", reference.column], "left")
+        frame = frame.join(small_side(keys), ["run_id", reference.column], "left")
         applies = F.col(reference.column).isNotNull()
         if reference.when is not None:
             applies = applies & (F.col(reference.when[0]) == reference.when[1])

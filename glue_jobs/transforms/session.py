@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # the stacks read the settings without pyspark
 _HADOOP_PREFIX = "spark.hadoop."
 _LISTING_TASKS = "spark.sql.sources.parallelPartitionDiscovery.parallelism"
 _MIN_READ_TASKS = "spark.sql.files.minPartitionNum"
+_ADAPTIVE = "spark.sql.adaptive.enabled"
 # gzip shrinks JSON pages about eightfold; a shuffle partition of ~128 MB parsed data keeps tasks short.
 _GZIP_EXPANSION = 8
 _BYTES_PER_SHUFFLE_PARTITION = 128 * 1024 * 1024
@@ -55,7 +56,7 @@ def session_settings(shuffle_partitions: int, interpreted: bool = False) -> dict
         # Adaptive execution runs each shuffle of a query as a Spark job of its own, to re-plan from its real size:
         # worth it at scale (partitions coalesced, skew split, joins switched), not for a daily run's few thousand
         # rows, where it made 88 jobs of a run's 31 and a tenth of its time.
-        "spark.sql.adaptive.enabled": str(not interpreted).lower(),
+        _ADAPTIVE: str(not interpreted).lower(),
         # Timestamps are instants in UTC everywhere (the API's, the Parquet files', the warehouse's).
         "spark.sql.session.timeZone": "UTC",
         # Spark's default INT96 timestamps are deprecated in Parquet; Snowflake and DuckDB read micros.
@@ -159,6 +160,17 @@ def _json_value(value: object) -> str:
     if isinstance(value, datetime.date):  # a datetime too
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} has no JSON form for driver_rows; add it to _json_value")
+
+
+def small_side(frame: DataFrame) -> DataFrame:
+    """`frame`, the small side of a join (a dimension's keys), hinted to be broadcast to the other side when adaptive
+    execution is off. A run small enough to be interpreted runs without it (`session_settings`), and its materialized
+    inputs carry no size Spark could plan from: each join sorted both sides (a 200k-item run's bridges, 394k and 227k
+    candidates, each sorted twice). Such a run's dimensions hold a few MB of keys at most. With adaptive execution on,
+    Spark broadcasts from the real size."""
+    from pyspark.sql import functions as F
+
+    return frame if frame.sparkSession.conf.get(_ADAPTIVE) == "true" else F.broadcast(frame)
 
 
 def materialize(frame: DataFrame) -> DataFrame:
