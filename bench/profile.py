@@ -83,6 +83,24 @@ def _executor_rows(runs: dict[str, dict[str, Any]]) -> list[list[str]]:
     return rows
 
 
+def _jvm_cpu_lines(runs: dict[str, dict[str, Any]]) -> list[str]:
+    """Where each run's JVM spent its CPU, by thread (`bench.spark_job.jvm_cpu_seconds`; Linux only)."""
+    measured = {label: run["jvm_cpu"] for label, run in runs.items() if run.get("jvm_cpu")}
+    if not measured:
+        return []
+    groups = ("executor_tasks", "jit_compilers", "garbage_collection", "other")
+    return [
+        "The JVM's CPU seconds, by thread (the total counts every thread; the groups, the threads alive at the end:",
+        "the JIT compilers compile Spark's own code and the classes it generates, `other` is mostly the driver):",
+        "",
+        *markdown_table(
+            ["Run", "JVM CPU s", "Executor tasks", "JIT compilers", "Garbage collection", "Other"],
+            [[label, f"{cpu['total']:.1f}", *(f"{cpu[g]:.1f}" for g in groups)] for label, cpu in measured.items()],
+        ),
+        "",
+    ]
+
+
 def _size_markdown(size: dict[str, Any]) -> list[str]:
     job = size["glue_job"]
     runs = {"Glue job": job, "Tutorial-style job": size["tutorial_job"]}
@@ -109,6 +127,7 @@ def _size_markdown(size: dict[str, Any]) -> list[str]:
             _executor_rows(runs),
         ),
         "",
+        *_jvm_cpu_lines(runs),
         "The Glue job step by step (`--profile`), and each result its build materializes, in order:",
         "",
     ]
