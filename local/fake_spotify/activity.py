@@ -178,6 +178,18 @@ def _library_on(catalog: Catalog, day: date, as_of: datetime) -> tuple[dict[str,
     saved = {track_id: added_at for track_id, added_at in catalog.base_saved if visible(added_at)}
     changing = [p for p in catalog.playlists.values() if p.changes_daily]
     current = EPOCH
+    # Once every built entry and save is visible (the catalog's are all older than EPOCH), the replay no longer
+    # depends on `as_of`: it resumes from the latest day a call replayed up to, so consecutive days replay one day
+    # each rather than every day since EPOCH again (a year of days: 66,000 day-steps, 13 s, instead of 365).
+    whole = sum(map(len, entries.values())) == sum(len(p.base_entries) for p in catalog.playlists.values()) and all(
+        visible(added_at) for _, added_at in catalog.base_saved
+    )
+    with catalog._lock:
+        replayed = catalog._replayed_library if whole else None
+    if replayed is not None and replayed[0] <= day:
+        current = replayed[0] + timedelta(days=1)
+        entries = {playlist_id: list(items) for playlist_id, items in replayed[1].items()}
+        saved = dict(replayed[2])
     while current <= day:
         midnight = datetime.combine(current, time(), UTC)
         songs_of_the_week = _songs_of_week(catalog, _week(current))
@@ -190,6 +202,11 @@ def _library_on(catalog: Catalog, day: date, as_of: datetime) -> tuple[dict[str,
         if saved and rng.random() < 0.05:
             del saved[rng.choice(sorted(saved))]
         current += timedelta(days=1)
+    if whole and day >= EPOCH:
+        with catalog._lock:
+            if catalog._replayed_library is None or catalog._replayed_library[0] < day:
+                copied = {playlist_id: tuple(items) for playlist_id, items in entries.items()}
+                catalog._replayed_library = (day, copied, dict(saved))
     states = {
         playlist_id: PlaylistState(catalog.playlists[playlist_id], tuple(items), _snapshot_id(playlist_id, items))
         for playlist_id, items in entries.items()

@@ -161,6 +161,10 @@ class Catalog:
     base_saved: tuple[tuple[str, datetime], ...] = field(init=False, default=())
     _states: dict[date, DayState] = field(init=False, default_factory=dict, repr=False, compare=False)
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False, compare=False)
+    # The playlists' entries and the saves after the latest day the activity replayed (activity._library_on).
+    _replayed_library: tuple[date, dict[str, tuple[PlaylistEntry, ...]], dict[str, datetime]] | None = field(
+        init=False, default=None, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if not isinstance(self.size, int) or not MIN_SIZE <= self.size <= MAX_SIZE:

@@ -225,3 +225,24 @@ def test_some_tracks_credits_change_from_day_to_day_as_the_api_serves_them(serve
     assert {catalog.track_artist_ids(catalog.tracks[steady], DAY + timedelta(days=d)) for d in range(4)} == {
         catalog.tracks[steady].artist_ids
     }
+
+
+def test_a_days_library_is_the_same_whether_the_days_before_it_were_asked_first_or_not() -> None:
+    from local.fake_spotify.activity import EPOCH
+
+    # Given one catalog asked for 40 consecutive days (the playlists move daily), then for an earlier day again
+    days = [EPOCH + timedelta(days=n) for n in range(40)]
+    walked = Catalog(seed=7, size=120)
+    in_order = [walked.state_on(day) for day in days]
+    again = walked.state_on(days[5])
+
+    # When each day is asked of a catalog that saw no day before
+    def alone(day: date):
+        return Catalog(seed=7, size=120).state_on(day)
+
+    # Then every day's playlists and saved tracks are what a fresh catalog says, in the same order
+    for day, state in [*zip(days[::13], in_order[::13], strict=True), (days[-1], in_order[-1]), (days[5], again)]:
+        fresh = alone(day)
+        assert state.playlists == fresh.playlists, day
+        assert state.saved_tracks == fresh.saved_tracks, day
+    assert in_order[-1].playlists != in_order[0].playlists  # the days do move
