@@ -70,15 +70,15 @@ def jvm_cpu_seconds(pid: int) -> dict[str, float]:
     `_THREAD_GROUPS` and `other` (the driver: planning, scheduling, py4j) only the threads still alive. The event
     log's executor CPU leaves out what the profile needs to explain a fresh JVM's time: the JIT compiling Spark's
     code and the driver planning."""
-    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    process = Path(f"/proc/{pid}")
+    if not process.is_dir():
+        return {}
+    tick = os.sysconf("SC_CLK_TCK")
 
     def used(stat: Path) -> float:
         fields = stat.read_text(encoding="utf-8").rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / tick  # utime, stime
 
-    process = Path(f"/proc/{pid}")
-    if not process.is_dir():
-        return {}
     seconds = dict.fromkeys([name for name, _ in _THREAD_GROUPS] + ["other"], 0.0)
     for thread in (process / "task").iterdir():
         try:

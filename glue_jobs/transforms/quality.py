@@ -177,6 +177,9 @@ def _with_references(
     return frame, rules
 
 
+_RANKED_BY = "ranked_by_"  # the prefix of the preference's fields beside a row's columns (`_preference`)
+
+
 def _preference(table: Table) -> dict[str, Column]:
     """A candidate's place among those with its key, least first: the most complete (its `preference`, then its
     non-null columns), then the latest fetched, then by file. The lineage the kept row carries rides along. The fields
@@ -197,9 +200,6 @@ def _preference(table: Table) -> dict[str, Column]:
         "ingest_date": F.col("ingest_date"),
     }
     return {_RANKED_BY + name: value.alias(_RANKED_BY + name) for name, value in ranks.items()}
-
-
-_RANKED_BY = "ranked_by_"
 
 
 def _decide(table: Table, ruled: DataFrame) -> DataFrame:

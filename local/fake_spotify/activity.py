@@ -174,14 +174,11 @@ def _library_on(catalog: Catalog, day: date, as_of: datetime) -> tuple[dict[str,
     def visible(moment: datetime | None) -> bool:
         return moment is None or moment <= as_of
 
-    entries = {p.id: [e for e in p.base_entries if visible(e.added_at)] for p in catalog.playlists.values()}
-    saved = {track_id: added_at for track_id, added_at in catalog.base_saved if visible(added_at)}
     changing = [p for p in catalog.playlists.values() if p.changes_daily]
-    current = EPOCH
     # Once every built entry and save is visible (the catalog's are all older than EPOCH), the replay no longer
     # depends on `as_of`: it resumes from the latest day a call replayed up to, so consecutive days replay one day
     # each rather than every day since EPOCH again (a year of days: 66,000 day-steps, 13 s, instead of 365).
-    whole = sum(map(len, entries.values())) == sum(len(p.base_entries) for p in catalog.playlists.values()) and all(
+    whole = all(visible(e.added_at) for p in catalog.playlists.values() for e in p.base_entries) and all(
         visible(added_at) for _, added_at in catalog.base_saved
     )
     with catalog._lock:
@@ -190,6 +187,10 @@ def _library_on(catalog: Catalog, day: date, as_of: datetime) -> tuple[dict[str,
         current = replayed[0] + timedelta(days=1)
         entries = {playlist_id: list(items) for playlist_id, items in replayed[1].items()}
         saved = dict(replayed[2])
+    else:
+        current = EPOCH
+        entries = {p.id: [e for e in p.base_entries if visible(e.added_at)] for p in catalog.playlists.values()}
+        saved = {track_id: added_at for track_id, added_at in catalog.base_saved if visible(added_at)}
     while current <= day:
         midnight = datetime.combine(current, time(), UTC)
         songs_of_the_week = _songs_of_week(catalog, _week(current))
